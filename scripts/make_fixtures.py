@@ -1,0 +1,329 @@
+#!/usr/bin/env python3
+"""Write the PyTorch reference fixtures in test/fixtures/cases/ (format: docs/formats/cases.md).
+
+Run from anywhere with the system Python that has torch:  /usr/bin/python3 scripts/make_fixtures.py
+
+Why it looks the way it does:
+- The math runs in float64 on the CPU so the expected values are as exact as PyTorch gets; the
+  kernels under test run in float32 and are judged with atol/rtol 1e-4.
+- Every input (and grad_output) is drawn in float32 and only then widened to float64, so the JSON holds
+  numbers a float32 kernel can load without rounding: kernel and reference see identical inputs.
+- Each case has its own seed (derived from its name), so adding or reordering a case changes no other.
+- The "note" field records the exact torch call, so a reader can reproduce any case by hand.
+"""
+
+import json
+import os
+import warnings
+import zlib
+
+import torch
+import torch.nn.functional as F
+
+FORMAT = "convlab-cases/1"
+TOLERANCE = {"atol": 1e-4, "rtol": 1e-4}
+OUT_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "test", "fixtures", "cases")
+MAX_FILE_BYTES = 300_000
+
+
+def generator_for(name):
+    # crc32 rather than hash(): Python randomises str hashes per process.
+    return torch.Generator().manual_seed(zlib.crc32(name.encode("utf-8")))
+
+
+def uniform(gen, shape, low=-1.0, high=1.0):
+    values = torch.rand(shape, generator=gen, dtype=torch.float32) * (high - low) + low
+    return values.double()
+
+
+def normal(gen, shape, scale=1.0):
+    return (torch.randn(shape, generator=gen, dtype=torch.float32) * scale).double()
+
+
+def tensor_json(t):
+    t = t.detach().double().contiguous()
+    return {"shape": list(t.shape), "data": t.reshape(-1).tolist()}
+
+
+def leaf(t):
+    return t.clone().requires_grad_(True)
+
+
+def pair_text(v):
+    return repr(tuple(v)) if isinstance(v, (list, tuple)) else repr(v)
+
+
+def json_attr(v):
+    return list(v) if isinstance(v, tuple) else v
+
+
+# ---------------------------------------------------------------------------------------------
+# conv2d
+
+
+def conv_case(name, n, c, hw, o, khw, bias=True, stride=1, padding=0, dilation=1, groups=1):
+    gen = generator_for(name)
+    x = leaf(uniform(gen, (n, c) + hw))
+    w = leaf(uniform(gen, (o, c // groups) + khw))
+    b = leaf(uniform(gen, (o,))) if bias else None
+    y = F.conv2d(x, w, b, stride=stride, padding=padding, dilation=dilation, groups=groups)
+    gy = normal(gen, tuple(y.shape))
+    y.backward(gy)
+
+    inputs = {"input": tensor_json(x), "weight": tensor_json(w)}
+    expected = {
+        "output": tensor_json(y),
+        "grad_input": tensor_json(x.grad),
+        "grad_weight": tensor_json(w.grad),
+    }
+    if bias:
+        inputs["bias"] = tensor_json(b)
+        expected["grad_bias"] = tensor_json(b.grad)
+    note = (
+        f"torch.nn.functional.conv2d(input, weight, {'bias' if bias else 'None'}, "
+        f"stride={pair_text(stride)}, padding={pair_text(padding)}, "
+        f"dilation={pair_text(dilation)}, groups={groups}); output.backward(grad_output); float64"
+    )
+    return {
+        "name": name,
+        "op": "conv2d",
+        "note": note,
+        "attrs": {
+            "stride": json_attr(stride),
+            "padding": json_attr(padding),
+            "dilation": json_attr(dilation),
+            "groups": groups,
+        },
+        "inputs": inputs,
+        "grad_output": tensor_json(gy),
+        "expected": expected,
+        "tolerance": TOLERANCE,
+    }
+
+
+def worked_example():
+    # The write-up's example: one 3x9x9 image, ten 3x3 filters, stride 3, no padding, with bias.
+    return conv_case("worked-example", 1, 3, (9, 9), 10, (3, 3), bias=True, stride=3)
+
+
+def conv_cases():
+    return [
+        worked_example(),
+        conv_case("batch2-pad-int", 2, 2, (5, 5), 3, (3, 3), padding=1),
+        conv_case("pad-pair", 1, 2, (7, 5), 3, (3, 3), padding=(2, 0)),
+        conv_case("same-3x3", 2, 2, (4, 4), 3, (3, 3), padding="same"),
+        conv_case("same-even-2x2", 1, 2, (5, 6), 3, (2, 2), padding="same"),
+        conv_case("same-even-4x3", 2, 2, (6, 5), 2, (4, 3), padding="same"),
+        conv_case("same-4x3-dilation2", 1, 2, (7, 6), 3, (4, 3), padding="same", dilation=2),
+        conv_case("same-2x2-dilation3", 1, 1, (6, 5), 2, (2, 2), padding="same", dilation=3),
+        conv_case("valid", 2, 2, (6, 7), 2, (3, 3), padding="valid"),
+        conv_case("dilation-2x1-pad1", 1, 2, (7, 7), 3, (3, 3), padding=1, dilation=(2, 1)),
+        conv_case("dilation2-stride2", 2, 2, (9, 8), 2, (3, 2), stride=2, dilation=2),
+        conv_case("groups2", 1, 4, (5, 5), 6, (3, 3), padding=1, groups=2),
+        conv_case("groups3-stride2", 1, 6, (6, 6), 3, (2, 2), stride=2, groups=3),
+        conv_case("depthwise", 2, 3, (4, 5), 6, (3, 3), padding=1, groups=3),
+        conv_case("no-bias", 2, 2, (5, 5), 3, (3, 3), bias=False, padding=1),
+        conv_case("non-square", 1, 2, (5, 8), 3, (2, 3), stride=(1, 2), padding=(1, 0)),
+        conv_case("stride-gt-kernel", 2, 2, (7, 7), 3, (2, 2), stride=3),
+        conv_case("stride-3x4-kernel-1x2", 1, 3, (7, 9), 2, (1, 2), stride=(3, 4), padding=(0, 1)),
+        conv_case("kernel-1x1", 2, 3, (4, 4), 4, (1, 1)),
+        conv_case("kernel-1x1-stride2-no-bias", 1, 3, (5, 6), 2, (1, 1), bias=False, stride=2),
+        conv_case("kernel-fills-padded-input", 2, 2, (4, 5), 3, (6, 7), padding=1),
+        conv_case("kernel-fills-input", 1, 3, (5, 5), 2, (5, 5)),
+        conv_case(
+            "everything-at-once", 2, 4, (6, 7), 4, (3, 2),
+            stride=(2, 1), padding=(1, 2), dilation=(1, 2), groups=2,
+        ),
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# pools
+
+
+def pool_len(size, k, s, p, d, ceil_mode):
+    """PyTorch's pooling_output_shape, used here only to prove a case hits the rule it is named for."""
+    span = size + 2 * p - d * (k - 1) - 1
+    out = (-(-span // s) if ceil_mode else span // s) + 1
+    if ceil_mode and (out - 1) * s >= size + p:
+        out -= 1
+    return out
+
+
+def pool_case(name, op, n, c, hw, attrs, values=None):
+    gen = generator_for(name)
+    x = leaf(values if values is not None else uniform(gen, (n, c) + hw))
+    kwargs = {k: v for k, v in attrs.items()}
+    if op == "max_pool2d":
+        y = F.max_pool2d(x, **kwargs)
+    else:
+        y = F.avg_pool2d(x, **kwargs)
+    gy = normal(gen, tuple(y.shape))
+    y.backward(gy)
+    call = ", ".join(f"{k}={pair_text(v)}" for k, v in kwargs.items())
+    return {
+        "name": name,
+        "op": op,
+        "note": f"torch.nn.functional.{op}(input, {call}); output.backward(grad_output); float64",
+        "attrs": {k: json_attr(v) for k, v in attrs.items()},
+        "inputs": {"input": tensor_json(x)},
+        "grad_output": tensor_json(gy),
+        "expected": {"output": tensor_json(y), "grad_input": tensor_json(x.grad)},
+        "tolerance": TOLERANCE,
+    }
+
+
+def pool_cases():
+    # 5 wide, k3 s3 p1, ceil_mode: the naive ceil formula gives 3 windows, but the third would start
+    # at padded column 6, inside the right padding, so PyTorch drops it.
+    assert pool_len(5, 3, 3, 1, 1, True) == 2
+    assert -(-(5 + 2 - 2 - 1) // 3) + 1 == 3
+    # 5 wide, k2 s2 p0, ceil_mode: the last window hangs off the edge but starts inside, so it stays.
+    assert pool_len(5, 2, 2, 0, 1, True) == 3 and pool_len(5, 2, 2, 0, 1, False) == 2
+
+    # Ties: small integers, overlapping windows, so most windows hold several equal maxima and the
+    # gradient must go to the first one in row-major window order.
+    tie_values = torch.randint(0, 3, (1, 2, 5, 5), generator=generator_for("max-ties")).double()
+
+    mp, ap = "max_pool2d", "avg_pool2d"
+    return [
+        pool_case("max-k2-default-stride", mp, 2, 3, (6, 6), {"kernel_size": 2}),
+        pool_case("max-k3-s2-p1", mp, 1, 2, (7, 7), {"kernel_size": 3, "stride": 2, "padding": 1}),
+        pool_case("max-k3-dilation2-p1", mp, 1, 2, (8, 7),
+                  {"kernel_size": 3, "stride": 1, "padding": 1, "dilation": 2}),
+        pool_case("max-non-square", mp, 2, 1, (6, 9),
+                  {"kernel_size": (2, 3), "stride": (1, 2), "padding": (1, 0)}),
+        pool_case("max-ceil-partial-window", mp, 1, 2, (5, 5),
+                  {"kernel_size": 2, "stride": 2, "ceil_mode": True}),
+        pool_case("max-ceil-drops-window-in-padding", mp, 1, 2, (5, 5),
+                  {"kernel_size": 3, "stride": 3, "padding": 1, "ceil_mode": True}),
+        pool_case("max-ceil-dilation-stride-gt-kernel", mp, 1, 1, (9, 8),
+                  {"kernel_size": 2, "stride": 3, "padding": 1, "dilation": 2, "ceil_mode": True}),
+        pool_case("max-ties", mp, 1, 2, (5, 5), {"kernel_size": 2, "stride": 1}, values=tie_values),
+        pool_case("avg-k2-default-stride", ap, 2, 3, (6, 6), {"kernel_size": 2}),
+        pool_case("avg-k3-s2-p1-include-pad", ap, 1, 2, (7, 6),
+                  {"kernel_size": 3, "stride": 2, "padding": 1, "count_include_pad": True}),
+        pool_case("avg-k3-s2-p1-exclude-pad", ap, 1, 2, (7, 6),
+                  {"kernel_size": 3, "stride": 2, "padding": 1, "count_include_pad": False}),
+        pool_case("avg-ceil-include-pad", ap, 1, 2, (6, 5),
+                  {"kernel_size": 3, "stride": 2, "padding": 1, "ceil_mode": True,
+                   "count_include_pad": True}),
+        pool_case("avg-ceil-exclude-pad", ap, 1, 2, (6, 5),
+                  {"kernel_size": 3, "stride": 2, "padding": 1, "ceil_mode": True,
+                   "count_include_pad": False}),
+        pool_case("avg-ceil-drops-window-in-padding", ap, 1, 1, (5, 5),
+                  {"kernel_size": 3, "stride": 3, "padding": 1, "ceil_mode": True}),
+        pool_case("avg-non-square", ap, 2, 2, (5, 6),
+                  {"kernel_size": (3, 2), "stride": (2, 1), "padding": (1, 0)}),
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# linear and cross-entropy
+
+
+def linear_case(name, n, fan_in, fan_out, bias=True):
+    gen = generator_for(name)
+    x = leaf(uniform(gen, (n, fan_in)))
+    w = leaf(uniform(gen, (fan_out, fan_in)))
+    b = leaf(uniform(gen, (fan_out,))) if bias else None
+    y = F.linear(x, w, b)
+    gy = normal(gen, tuple(y.shape))
+    y.backward(gy)
+    inputs = {"input": tensor_json(x), "weight": tensor_json(w)}
+    expected = {
+        "output": tensor_json(y),
+        "grad_input": tensor_json(x.grad),
+        "grad_weight": tensor_json(w.grad),
+    }
+    if bias:
+        inputs["bias"] = tensor_json(b)
+        expected["grad_bias"] = tensor_json(b.grad)
+    return {
+        "name": name,
+        "op": "linear",
+        "note": f"torch.nn.functional.linear(input, weight, {'bias' if bias else 'None'}); "
+                "output.backward(grad_output); float64",
+        "attrs": {},
+        "inputs": inputs,
+        "grad_output": tensor_json(gy),
+        "expected": expected,
+        "tolerance": TOLERANCE,
+    }
+
+
+def linear_cases():
+    return [
+        linear_case("batch1-bias", 1, 5, 3),
+        linear_case("batch4-bias", 4, 6, 5),
+        linear_case("batch3-no-bias", 3, 4, 2, bias=False),
+        linear_case("batch2-one-output", 2, 7, 1),
+    ]
+
+
+def cross_entropy_case(name, n, c, scale=1.0, spike=None):
+    gen = generator_for(name)
+    logits = normal(gen, (n, c), scale)
+    if spike is not None:
+        # One logit far above the rest: exp() of it overflows float32 unless the kernel subtracts
+        # the row maximum first.
+        logits[:, 0] = spike
+    target = torch.randint(0, c, (n,), generator=gen)
+    x = leaf(logits)
+    loss = F.cross_entropy(x, target, reduction="mean")
+    loss.backward()
+    return {
+        "name": name,
+        "op": "cross_entropy",
+        "note": "torch.nn.functional.cross_entropy(logits, target, reduction='mean'); "
+                "loss.backward(); float64",
+        "attrs": {"reduction": "mean"},
+        "inputs": {
+            "logits": tensor_json(x),
+            "target": {"shape": [n], "data": target.tolist()},
+        },
+        "expected": {"loss": tensor_json(loss), "grad_logits": tensor_json(x.grad)},
+        "tolerance": TOLERANCE,
+    }
+
+
+def cross_entropy_cases():
+    return [
+        cross_entropy_case("n1-c2", 1, 2),
+        cross_entropy_case("n1-c10", 1, 10),
+        cross_entropy_case("n4-c3", 4, 3),
+        cross_entropy_case("n8-c10", 8, 10),
+        cross_entropy_case("n6-c5-large-logits", 6, 5, scale=80.0),
+        cross_entropy_case("n3-c7-spike-80", 3, 7, spike=80.0),
+        cross_entropy_case("n2-c4-spike-minus-80", 2, 4, spike=-80.0),
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def write(file_name, cases):
+    names = [case["name"] for case in cases]
+    assert len(names) == len(set(names)), f"duplicate case names in {file_name}"
+    text = json.dumps({"format": FORMAT, "cases": cases}, allow_nan=False, indent=None)
+    assert len(text) < MAX_FILE_BYTES, f"{file_name} is {len(text)} bytes; keep fixtures small"
+    path = os.path.join(OUT_DIR, file_name)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text + "\n")
+    print(f"{os.path.relpath(path)}: {len(cases)} cases, {len(text) // 1024} KiB")
+
+
+def main():
+    torch.use_deterministic_algorithms(True)
+    # PyTorch warns that 'same' with an even kernel pads a copy of the input; that is the case we want.
+    warnings.filterwarnings("ignore", message="Using padding='same'")
+    os.makedirs(OUT_DIR, exist_ok=True)
+    write("conv2d.json", conv_cases())
+    write("worked-example.json", [worked_example()])
+    write("pools.json", pool_cases())
+    write("linear.json", linear_cases())
+    write("cross_entropy.json", cross_entropy_cases())
+
+
+if __name__ == "__main__":
+    main()
