@@ -1,0 +1,25 @@
+// IPC handlers of the `app` domain.
+
+import { z } from 'zod';
+import type { AppInfo } from '../../shared/labApi';
+import type { LabIpcRegistry } from './register';
+
+/** Where app facts come from; main passes Electron's app and process, tests pass values. */
+export interface AppFacts {
+  getVersion(): string;
+  versions: { electron?: string; chrome?: string };
+  platform: string;
+}
+
+export function appInfo(facts: AppFacts): AppInfo {
+  return {
+    version: facts.getVersion(),
+    electron: facts.versions.electron ?? '',
+    chrome: facts.versions.chrome ?? '',
+    platform: facts.platform,
+  };
+}
+
+export function registerAppIpc(registry: LabIpcRegistry, facts: AppFacts): void {
+  registry.handle('app.info', z.tuple([]), () => appInfo(facts));
+}
