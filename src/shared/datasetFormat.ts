@@ -115,3 +115,23 @@ export function parseDatasetManifest(json: unknown, where: string): DatasetManif
 export function imageBytes(m: { channels: number; height: number; width: number }): number {
   return m.channels * m.height * m.width;
 }
+
+/** A dataset decoded into memory for training: the whole image tensor plus the split as index lists.
+ *  `images` is count × channels × height × width uint8 (NCHW); `labels` one class index per image.
+ *  Loaded datasets may be cached and shared, so treat the arrays as read-only. */
+export interface LoadedDataset {
+  /** The stored id, or the builtin reference (e.g. `builtin:fashion-mnist-mini`). */
+  id: string;
+  name: string;
+  classes: string[];
+  channels: number;
+  height: number;
+  width: number;
+  images: Uint8Array;
+  labels: Uint8Array;
+  trainIndices: Uint32Array;
+  valIndices: Uint32Array;
+  /** Per-channel mean and std of the train split, 0..1 units. */
+  mean: number[];
+  std: number[];
+}

@@ -3,7 +3,7 @@
 // dataset and a crash leaves at most a .tmp- folder that no listing picks up. Memory stays bounded:
 // pixels go through one fixed write buffer; only one label byte and 2 × C doubles of channel sums are
 // kept per image (the split and the train-split statistics are decided at commit).
-import { mkdir, mkdtemp, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { mkdtemp, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import {
@@ -18,6 +18,8 @@ import {
   type DatasetSource,
   type SkippedFile,
 } from '../../../shared/datasetFormat';
+import { fsyncDir } from '../atomicFile';
+import { ensureHome } from '../home';
 import { ChannelSums } from './channelStats';
 import { datasetsRoot } from './datasetPaths';
 import { checkValFraction, stratifiedSplit, SPLIT_VAL } from './stratifiedSplit';
@@ -64,7 +66,7 @@ export class DatasetWriter {
   static async create(home: string, meta: DatasetWriterMeta): Promise<DatasetWriter> {
     const checked = checkMeta(meta);
     const root = datasetsRoot(home);
-    await mkdir(root, { recursive: true });
+    await ensureHome(home);
     const tmpDir = await mkdtemp(join(root, '.tmp-'));
     try {
       const file = await open(join(tmpDir, DATASET_FILES.images), 'w');
@@ -179,7 +181,7 @@ export class DatasetWriter {
           throw err;
         }
         this.state = 'committed';
-        await syncDir(root);
+        await fsyncDir(root);
         return manifest;
       }
       throw new Error(`Could not find a free dataset id under ${root} after 20 tries; check the folder is writable`);
@@ -253,18 +255,4 @@ async function exists(path: string): Promise<boolean> {
     () => true,
     () => false,
   );
-}
-
-/** Makes the rename durable. Directories cannot be opened for fsync on Windows; skipping there is
- *  what every atomic-write library does. */
-async function syncDir(dir: string): Promise<void> {
-  let fh: FileHandle | null = null;
-  try {
-    fh = await open(dir, 'r');
-    await fh.sync();
-  } catch {
-    // not supported on this platform
-  } finally {
-    await fh?.close().catch(() => undefined);
-  }
 }
