@@ -1,7 +1,7 @@
 // Checks and completes the options of importImageFolder. Everything a caller can get wrong is
 // refused here, before the folder is walked, with a message naming the option and what it takes.
 import { basename, resolve } from 'node:path';
-import { MAX_IMAGE_SIDE } from '../../../shared/datasetFormat';
+import { DatasetNameSchema, MAX_IMAGE_SIDE } from '../../../shared/datasetFormat';
 import { FIT_MODES } from './fitImage';
 import type { FitMode } from './fitImage';
 import { checkValFraction } from './stratifiedSplit';
@@ -87,6 +87,8 @@ export function resolveImportOptions(opts: ImportImageFolderOptions): ResolvedIm
   if (opts.onProgress !== undefined && typeof opts.onProgress !== 'function') {
     throw new Error('Image import: onProgress must be a function');
   }
-  const name = opts.name ?? (basename(folder) || 'images');
+  const named = DatasetNameSchema.safeParse(opts.name ?? (basename(folder) || 'images'));
+  if (!named.success) throw new Error(`Image import: name is not valid: ${named.error.issues[0]?.message}`);
+  const name = named.data;
   return { folder, name, size, channels: opts.channels ?? null, fit, valFraction, seed, workers };
 }
