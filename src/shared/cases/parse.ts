@@ -32,7 +32,7 @@ function parseJson(text: string): unknown {
   } catch (e) {
     if (!(e instanceof SyntaxError)) throw e;
     // V8's reason without its own position suffix or its quoted excerpt of the text.
-    const reason = e.message.replace(/ in JSON at position \d+.*$/s, '').replace(/, ".*" is not valid JSON$/s, '');
+    const reason = e.message.replace(/ in JSON at position \d+.*$/s, '').replace(/, (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, '');
     const positionInMessage = /at position (\d+)/.exec(e.message);
     const offset = findJsonErrorOffset(text) ?? (positionInMessage ? Number(positionInMessage[1]) : text.length);
     const { line, column } = lineAndColumn(text, offset);
