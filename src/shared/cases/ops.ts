@@ -62,7 +62,7 @@ function readExpected(raw: RawCase, wants: Partial<Record<ExpectedJsonKey, { sha
 /** grad_output is needed only when a gradient is expected; when present it must match the output. */
 function readGradOutput(raw: RawCase, outputShape: number[]): CaseTensor | undefined {
   if (isMissing(raw.gradOutput)) {
-    const needing = Object.keys(raw.expected).filter((k) => k.startsWith('grad_') && !isMissing(raw.expected[k]));
+    const needing = Object.keys(EXPECTED_KEYS).filter((k) => k.startsWith('grad_') && !isMissing(raw.expected[k]));
     if (needing.length > 0) throw new FieldError('grad_output', `missing, but expected.${needing[0]} needs it`);
     return undefined;
   }
