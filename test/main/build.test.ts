@@ -1,0 +1,46 @@
+// Runs the real electron-vite build (into a temporary folder, so a parallel `npm run build`
+// is not disturbed) and checks the properties the Electron shell relies on at runtime.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CONTENT_SECURITY_POLICY } from '../../src/main/csp';
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+describe('electron-vite build', () => {
+  let outDir: string;
+  beforeAll(() => {
+    outDir = mkdtempSync(path.join(os.tmpdir(), 'convlab-build-'));
+    const cli = path.join(repoRoot, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js');
+    execFileSync(process.execPath, [cli, 'build', '--outDir', outDir], { cwd: repoRoot, stdio: 'pipe' });
+  }, 120_000);
+  afterAll(() => {
+    rmSync(outDir, { recursive: true, force: true });
+  });
+
+  it('bundles the preload into one CommonJS file that requires only electron', () => {
+    expect(readdirSync(path.join(outDir, 'preload'))).toEqual(['index.cjs']);
+    const code = readFileSync(path.join(outDir, 'preload', 'index.cjs'), 'utf8');
+    const required = [...code.matchAll(/require\(["']([^"']+)["']\)/g)].map((m) => m[1]);
+    expect(required).toEqual(['electron']);
+    expect(code).not.toMatch(/^\s*(import|export)\s/m);
+    expect(code).toContain('exposeInMainWorld("lab"');
+  });
+
+  it('writes the main entry where package.json "main" points', () => {
+    const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { main: string };
+    expect(pkg.main).toBe('out/main/index.js');
+    expect(existsSync(path.join(outDir, 'main', 'index.js'))).toBe(true);
+  });
+
+  it('emits the renderer with relative asset URLs and the CSP meta tag', () => {
+    const html = readFileSync(path.join(outDir, 'renderer', 'index.html'), 'utf8');
+    expect(html).toContain(`content="${CONTENT_SECURITY_POLICY}"`);
+    expect(html).toMatch(/<script type="module" crossorigin src="\.\/assets\/index-[\w-]+\.js">/);
+    // No inline scripts: script-src 'self' would block them.
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+  });
+});
