@@ -93,7 +93,7 @@ export async function importImageFolder(home: string, options: ImportImageFolder
       try {
         const label = new Map(classIds.map((c, i) => [c, i]));
         const pass = await decodePass(pool, writer, candidates, (f) => label.get(f.classIndex)!, progress, opts.workers, signal);
-        const empty = classIds.filter((_, i) => pass.perClass[i] === 0);
+        const empty = classIds.filter((_, i) => (pass.perClass[i] ?? 0) === 0);
         if (empty.length > 0 && empty.length < classIds.length) {
           await writer.abort();
           for (const [i, reason] of pass.failures) if (empty.includes(candidates[i].classIndex)) skipped.push({ file: candidates[i].rel, reason });

@@ -78,7 +78,7 @@ export function resolveImportOptions(opts: ImportImageFolderOptions): ResolvedIm
   }
   const valFraction = opts.valFraction ?? 0.1;
   checkValFraction(valFraction);
-  const seed = opts.seed ?? 0;
+  const seed = opts.seed ?? 42; // the split seed every importer defaults to
   if (!Number.isInteger(seed)) throw new Error(`Image import: seed must be an integer, got ${JSON.stringify(seed)}`);
   const workers = opts.workers ?? defaultWorkerCount();
   if (!Number.isInteger(workers) || workers < 1 || workers > MAX_WORKERS) {
