@@ -73,6 +73,42 @@ export function loadBuiltinFashionMnistMini(opts: DataRootOptions = {}): Promise
   return pending;
 }
 
+/** What a dataset list shows for the builtin (it has no manifest on disk). Loads it (cached). */
+export interface BuiltinDatasetInfo {
+  ref: string;
+  name: string;
+  source: { kind: 'builtin'; path: string };
+  classes: string[];
+  channels: number;
+  height: number;
+  width: number;
+  count: number;
+  classCounts: number[];
+  split: { train: number; val: number };
+  mean: number[];
+  std: number[];
+}
+
+export async function describeBuiltin(opts: DataRootOptions = {}): Promise<BuiltinDatasetInfo> {
+  const d = await loadBuiltinFashionMnistMini(opts);
+  const classCounts = new Array<number>(d.classes.length).fill(0);
+  for (const l of d.labels) classCounts[l]++;
+  return {
+    ref: d.id,
+    name: d.name,
+    source: { kind: 'builtin', path: join(resolveDataRoot(opts), BUILTIN_FOLDER) },
+    classes: d.classes,
+    channels: d.channels,
+    height: d.height,
+    width: d.width,
+    count: d.labels.length,
+    classCounts,
+    split: { train: d.trainIndices.length, val: d.valIndices.length },
+    mean: d.mean,
+    std: d.std,
+  };
+}
+
 async function decodeBuiltin(root: string): Promise<LoadedDataset> {
   const folder = join(root, BUILTIN_FOLDER);
   const read = async (images: string, labels: string): Promise<{ images: Uint8Array; labels: Uint8Array }> => {

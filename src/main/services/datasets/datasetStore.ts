@@ -5,6 +5,7 @@ import { open, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import {
+  BUILTIN_FASHION_MNIST_MINI,
   DATASET_FILES,
   DatasetNameSchema,
   imageBytes,
@@ -13,6 +14,7 @@ import {
   type DatasetManifest,
 } from '../../../shared/datasetFormat';
 import { writeFileAtomic } from '../atomicFile';
+import { loadBuiltinFashionMnistMini } from './builtinDataset';
 import { datasetDir, datasetsRoot, unknownDatasetError } from './datasetPaths';
 
 export interface DatasetScan {
@@ -86,25 +88,23 @@ export interface DatasetSamples {
 }
 
 /** Raw uint8 images for thumbnails: the first `perClass` images of every class. Only the chosen images
- *  are read from images.bin, so this stays cheap on large datasets. */
-export async function datasetSamples(home: string, id: string, perClass: number): Promise<DatasetSamples> {
+ *  are read from images.bin, so this stays cheap on large datasets. `id` may also be the builtin
+ *  reference, whose images come from the (cached) decoded set. */
+export async function datasetSamples(
+  home: string,
+  id: string,
+  perClass: number,
+  opts: { dataRoot?: string } = {},
+): Promise<DatasetSamples> {
   if (!Number.isInteger(perClass) || perClass < 1 || perClass > 256) {
     throw new Error(`perClass must be a whole number from 1 to 256, got ${String(perClass)}`);
   }
+  if (id === BUILTIN_FASHION_MNIST_MINI) return builtinSamples(perClass, opts);
   const manifest = await readManifest(home, id);
   const dir = datasetDir(home, id);
   const labels = await readFile(join(dir, DATASET_FILES.labels));
   if (labels.length !== manifest.count) throw damaged(id, DATASET_FILES.labels, manifest.count, labels.length);
-  const taken = new Array<number>(manifest.classes.length).fill(0);
-  const chosen: Array<{ index: number; label: number }> = [];
-  for (let i = 0; i < labels.length; i++) {
-    const l = labels[i];
-    if (l < taken.length && taken[l] < perClass) {
-      taken[l]++;
-      chosen.push({ index: i, label: l });
-    }
-  }
-  chosen.sort((a, b) => a.label - b.label || a.index - b.index);
+  const chosen = firstPerClass(labels, manifest.classes.length, perClass);
   const size = imageBytes(manifest);
   const fh = await open(join(dir, DATASET_FILES.images), 'r');
   try {
@@ -120,6 +120,50 @@ export async function datasetSamples(home: string, id: string, perClass: number)
   } finally {
     await fh.close();
   }
+}
+
+async function builtinSamples(perClass: number, opts: { dataRoot?: string }): Promise<DatasetSamples> {
+  const d = await loadBuiltinFashionMnistMini(opts);
+  const size = d.channels * d.height * d.width;
+  const samples = firstPerClass(d.labels, d.classes.length, perClass).map(({ index, label }) => ({
+    index,
+    label,
+    image: d.images.slice(index * size, (index + 1) * size),
+  }));
+  return { id: d.id, classes: d.classes, channels: d.channels, height: d.height, width: d.width, samples };
+}
+
+/** The first `perClass` indices of each class, ordered by class then index. */
+function firstPerClass(labels: Uint8Array, classCount: number, perClass: number): Array<{ index: number; label: number }> {
+  const taken = new Array<number>(classCount).fill(0);
+  const chosen: Array<{ index: number; label: number }> = [];
+  for (let i = 0; i < labels.length; i++) {
+    const l = labels[i];
+    if (l < classCount && taken[l] < perClass) {
+      taken[l]++;
+      chosen.push({ index: i, label: l });
+    }
+  }
+  return chosen.sort((a, b) => a.label - b.label || a.index - b.index);
+}
+
+/** Removes `.tmp-*` and `.deleting-*` folders left by a crash. Only folders untouched for `maxAgeMs`
+ *  (default a day) go, so an import still running in another process is never disturbed. Returns
+ *  the names removed. Meant to be called once at startup. */
+export async function removeStaleTempFolders(home: string, maxAgeMs = 24 * 3600_000, now = Date.now()): Promise<string[]> {
+  const root = datasetsRoot(home);
+  const names = await readdir(root).catch(() => [] as string[]);
+  const removed: string[] = [];
+  for (const name of names) {
+    if (!name.startsWith('.tmp-') && !name.startsWith('.deleting-')) continue;
+    const dir = join(root, name);
+    // A running import keeps appending to images.bin, so its mtime counts as activity too.
+    const times = await Promise.all([stat(dir), stat(join(dir, DATASET_FILES.images))].map((p) => p.then((s) => s.mtimeMs, () => 0)));
+    if (now - Math.max(...times) < maxAgeMs) continue;
+    await rm(dir, { recursive: true, force: true });
+    removed.push(name);
+  }
+  return removed;
 }
 
 /** Reads and validates a stored manifest; unknown or malformed ids get the "unknown dataset" message. */

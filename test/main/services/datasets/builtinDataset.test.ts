@@ -2,8 +2,9 @@ import { describe, it, expect } from 'vitest';
 import { mkdtemp, mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { loadBuiltinFashionMnistMini, resolveDataRoot } from '../../../../src/main/services/datasets/builtinDataset';
+import { describeBuiltin, loadBuiltinFashionMnistMini, resolveDataRoot } from '../../../../src/main/services/datasets/builtinDataset';
 import { loadDataset } from '../../../../src/main/services/datasets/loadDataset';
+import { datasetSamples } from '../../../../src/main/services/datasets/datasetStore';
 
 const repoData = resolve(__dirname, '../../../../data');
 
@@ -53,5 +54,17 @@ describe('builtin:fashion-mnist-mini', () => {
     } finally {
       await rm(empty, { recursive: true, force: true });
     }
+  });
+
+  it('describes itself and serves thumbnails', async () => {
+    const info = await describeBuiltin();
+    expect(info).toMatchObject({ ref: 'builtin:fashion-mnist-mini', count: 12_000, split: { train: 10_000, val: 2_000 } });
+    expect(info.source.path).toBe(join(repoData, 'fashion-mnist-mini'));
+    expect(info.classCounts.reduce((a, b) => a + b, 0)).toBe(12_000);
+    const s = await datasetSamples('/nonexistent-home', 'builtin:fashion-mnist-mini', 3);
+    expect(s.samples).toHaveLength(30);
+    expect(s.samples.map((x) => x.label)).toEqual([0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4, 5, 5, 5, 6, 6, 6, 7, 7, 7, 8, 8, 8, 9, 9, 9]);
+    expect(s.samples[0].image.length).toBe(784);
+    expect(s.samples[0].image.some((v) => v > 0)).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatasetWriter } from '../../../../src/main/services/datasets/datasetWriter';
@@ -8,6 +8,7 @@ import {
   deleteDataset,
   getDataset,
   listDatasets,
+  removeStaleTempFolders,
   renameDataset,
   scanDatasets,
 } from '../../../../src/main/services/datasets/datasetStore';
@@ -114,5 +115,23 @@ describe('dataset store', () => {
     labels[4] = 7;
     await writeFile(join(dir, 'labels.bin'), labels);
     await expect(loadDataset(home, m.id)).rejects.toThrow(/image 4 has label 7 but there are 3 classes/);
+  });
+
+  it('removes only stale temp folders, never datasets or fresh imports', async () => {
+    const m = await makeDataset('keep');
+    const w = await DatasetWriter.create(home, { name: 'busy', source: { kind: 'idx' }, channels: 1, height: 1, width: 1, classes: ['a'] });
+    await w.append(new Uint8Array(1), 0);
+    const stale = join(home, 'datasets', '.tmp-crashed');
+    await mkdir(stale);
+    await writeFile(join(stale, 'images.bin'), new Uint8Array(10));
+    const old = new Date(Date.now() - 3 * 24 * 3600_000);
+    await utimes(join(stale, 'images.bin'), old, old);
+    await utimes(stale, old, old);
+
+    expect(await removeStaleTempFolders(home)).toEqual(['.tmp-crashed']);
+    const left = await readdir(join(home, 'datasets'));
+    expect(left).toContain(m.id);
+    expect(left.filter((n) => n.startsWith('.tmp-'))).toHaveLength(1); // the live writer's folder
+    expect((await w.commit({ valFraction: 0, seed: 1, report: { skipped: [] } })).count).toBe(1);
   });
 });
