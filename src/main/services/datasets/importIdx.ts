@@ -3,7 +3,7 @@
 // N × H × W (grayscale) or N × C × H × W with C = 1 or 3.
 import { basename, resolve } from 'node:path';
 import { DatasetWriter } from './datasetWriter';
-import { checkCommonOptions, fillAndCommit, progressReporter, throwIfCancelled, type CommonImportOptions, type ImportResult } from './importCommon';
+import { checkCommonOptions, fillAndCommit, progressReporter, type CommonImportOptions, type ImportResult } from './importCommon';
 import { readIdxFile } from './readIdxFile';
 
 export interface ImportIdxOptions extends CommonImportOptions {
@@ -15,7 +15,6 @@ export interface ImportIdxOptions extends CommonImportOptions {
 
 export async function importIdx(home: string, opts: ImportIdxOptions): Promise<ImportResult> {
   checkCommonOptions(opts);
-  throwIfCancelled(opts.signal);
   const imagesPath = resolve(opts.images);
   const labelsPath = resolve(opts.labels);
   const images = await readIdxFile(imagesPath);
