@@ -10,7 +10,8 @@ export const SAFE_OPEN_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK | (cons
 /** Files larger than this are refused before reading: no PNG/JPEG within the pixel limits needs it. */
 export const DEFAULT_MAX_FILE_BYTES = 256 * 2 ** 20;
 
-export type ReadOutcome = { ok: true; bytes: Uint8Array } | { ok: false; reason: string };
+/** `complete`: the bytes are the whole file (not just the prefix asked for). */
+export type ReadOutcome = { ok: true; bytes: Uint8Array; complete: boolean } | { ok: false; reason: string };
 
 const ERRNO_WORDS: Record<string, string> = {
   EACCES: 'permission denied',
@@ -29,8 +30,8 @@ export function unreadableReason(err: unknown): string {
   return `unreadable: ${err instanceof Error ? err.message : String(err)}`;
 }
 
-/** Reads one whole regular file. */
-export function readImageFile(path: string, maxFileBytes: number): ReadOutcome {
+/** Reads one regular file, or only its first `prefixBytes` bytes. */
+export function readImageFile(path: string, maxFileBytes: number, prefixBytes = Infinity): ReadOutcome {
   let fd: number;
   try {
     fd = openSync(path, SAFE_OPEN_FLAGS);
@@ -45,14 +46,14 @@ export function readImageFile(path: string, maxFileBytes: number): ReadOutcome {
     if (st.size > maxFileBytes) {
       return { ok: false, reason: `file is ${mib(st.size)} MiB (limit ${mib(maxFileBytes)} MiB)` };
     }
-    const bytes = new Uint8Array(st.size);
+    const bytes = new Uint8Array(Math.min(st.size, prefixBytes));
     let got = 0;
     while (got < bytes.length) {
       const n = readSync(fd, bytes, got, bytes.length - got, got);
       if (n === 0) break; // shrank while we read: decode what is there, the decoder will judge it
       got += n;
     }
-    return { ok: true, bytes: got === bytes.length ? bytes : bytes.subarray(0, got) };
+    return { ok: true, bytes: got === bytes.length ? bytes : bytes.subarray(0, got), complete: got >= st.size || got < bytes.length };
   } catch (err) {
     return { ok: false, reason: unreadableReason(err) };
   } finally {

@@ -1,14 +1,17 @@
-// A small pool of decode worker threads. Each worker handles one file at a time; callers queue
-// paths and get back pixels or a reason. A worker that dies (out of memory, a crash in a decoder)
-// fails only the file it was holding, with a reason, and is replaced. If workers keep dying without
+// A small pool of decode worker threads. Callers queue paths and get back a header (probe) or pixels
+// (decode), or a reason. Each worker holds a few requests at once so it never waits for the next
+// message; it answers them in order, so when a worker dies (out of memory, a crash in a decoder)
+// the oldest unanswered request is the file that killed it: that one fails with a reason, the rest
+// go back to the front of the queue, and the worker is replaced. If workers keep dying without
 // finishing anything (a broken install, say), the pool gives up and rejects everything queued rather
 // than restarting threads forever.
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { DecodeOutcome } from './decodeImage';
-import type { DecodeReply, DecodeWorkerData } from './decodeWorker';
+import type { DecodeOutcome, DecodeTarget } from './decodeImage';
+import type { DecodeReply, DecodeRequest, DecodeWorkerData } from './decodeWorker';
+import type { ProbeResult } from './imageFolderProbe';
 
 /**
  * Where the worker script lives. The one place that knows: from sources (vitest, tsx) it is the
@@ -26,19 +29,20 @@ export function defaultWorkerCount(): number {
 }
 
 interface Job {
-  id: number;
-  path: string;
-  resolve: (out: DecodeOutcome) => void;
+  request: DecodeRequest;
+  resolve: (out: DecodeReply) => void;
   reject: (err: Error) => void;
 }
 
 interface Slot {
   worker: Worker;
-  job: Job | null;
+  /** Sent and not yet answered, oldest first. */
+  jobs: Job[];
   dead: boolean;
 }
 
 const MAX_CRASHES_WITHOUT_PROGRESS = 5;
+const IN_FLIGHT_PER_WORKER = 4;
 
 export class DecodePool {
   private readonly slots: Slot[] = [];
@@ -57,41 +61,55 @@ export class DecodePool {
     for (let i = 0; i < size; i++) this.slots.push(this.spawn());
   }
 
-  /** Decodes one file. Resolves with a reason for any per-file problem; rejects only when the pool
-   *  itself failed or was closed. */
-  decode(path: string): Promise<DecodeOutcome> {
-    if (this.failure) return Promise.reject(this.failure);
-    if (this.closed) return Promise.reject(new Error('decode pool is closed'));
-    return new Promise((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, path, resolve, reject });
-      this.pump();
-    });
+  /** Reads one file's header. Resolves with a reason for any per-file problem. */
+  async probe(path: string): Promise<ProbeResult> {
+    const reply = await this.send({ id: this.nextId++, kind: 'probe', path });
+    if (!reply.ok) return { ok: false, reason: reply.reason };
+    if (!reply.header) return { ok: false, reason: 'decoder failed: the worker sent no header' };
+    return { ok: true, header: reply.header };
   }
 
-  /** Stops every worker now; queued and running jobs reject. */
+  /** Decodes one file to the target's pixels. Resolves with a reason for any per-file problem;
+   *  rejects only when the pool itself failed or was closed. */
+  async decode(path: string, target: DecodeTarget): Promise<DecodeOutcome> {
+    const reply = await this.send({ id: this.nextId++, kind: 'decode', path, target });
+    if (!reply.ok) return { ok: false, reason: reply.reason };
+    if (!reply.data) return { ok: false, reason: 'decoder failed: the worker sent no pixels' };
+    return { ok: true, data: reply.data };
+  }
+
+  /** Stops every worker now; queued and running requests reject. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     const err = this.failure ?? new Error('decode pool is closed');
     for (const job of this.queue.splice(0)) job.reject(err);
-    const running = this.slots.map((s) => {
+    const stopping = this.slots.map((s) => {
       s.dead = true;
-      s.job?.reject(err);
-      s.job = null;
+      for (const job of s.jobs.splice(0)) job.reject(err);
       return s.worker.terminate();
     });
-    await Promise.allSettled(running);
+    await Promise.allSettled(stopping);
+  }
+
+  private send(request: DecodeRequest): Promise<DecodeReply> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.closed) return Promise.reject(new Error('decode pool is closed'));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ request, resolve, reject });
+      this.pump();
+    });
   }
 
   private spawn(): Slot {
     const worker = new Worker(this.workerUrl, { workerData: this.data });
-    const slot: Slot = { worker, job: null, dead: false };
+    const slot: Slot = { worker, jobs: [], dead: false };
     worker.on('message', (reply: DecodeReply) => {
-      const job = slot.job;
-      if (!job || job.id !== reply.id) return;
-      slot.job = null;
+      const job = slot.jobs[0];
+      if (!job || job.request.id !== reply.id) return;
+      slot.jobs.shift();
       this.crashStreak = 0;
-      job.resolve(reply.ok ? { ok: true, data: reply.data } : { ok: false, reason: reply.reason });
+      job.resolve(reply);
       this.pump();
     });
     worker.on('error', (err) => this.onDeath(slot, err.message));
@@ -104,9 +122,9 @@ export class DecodePool {
     slot.dead = true;
     if (this.closed) return;
     void slot.worker.terminate();
-    const job = slot.job;
-    slot.job = null;
-    job?.resolve({ ok: false, reason: `decoder crashed on this file (worker ${why})` });
+    const [culprit, ...innocent] = slot.jobs.splice(0);
+    this.queue.unshift(...innocent);
+    culprit?.resolve({ id: culprit.request.id, ok: false, reason: `decoder crashed on this file (worker ${why})` });
     this.crashStreak++;
     if (this.crashStreak > MAX_CRASHES_WITHOUT_PROGRESS) {
       this.fail(new Error(`Image decode workers keep crashing (last: worker ${why}); the import cannot continue`));
@@ -122,14 +140,17 @@ export class DecodePool {
     void this.close();
   }
 
+  // Fill the emptiest workers first so work spreads evenly.
   private pump(): void {
     if (this.closed) return;
-    for (const slot of this.slots) {
-      if (this.queue.length === 0) return;
-      if (slot.dead || slot.job) continue;
-      const job = this.queue.shift()!;
-      slot.job = job;
-      slot.worker.postMessage({ id: job.id, path: job.path });
+    for (let depth = 0; depth < IN_FLIGHT_PER_WORKER; depth++) {
+      for (const slot of this.slots) {
+        if (this.queue.length === 0) return;
+        if (slot.dead || slot.jobs.length > depth) continue;
+        const job = this.queue.shift()!;
+        slot.jobs.push(job);
+        slot.worker.postMessage(job.request);
+      }
     }
   }
 }

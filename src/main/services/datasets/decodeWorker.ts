@@ -1,31 +1,39 @@
 // The decode worker: receives file paths, reads each file itself (so the main thread never holds
-// image bytes), decodes and fits it, and posts back the pixels (transferred, not copied) or the
-// reason the file was refused. Every per-file problem becomes a reason; only a real crash ends the
-// thread, and the pool replaces it.
+// image bytes), and either probes its header or decodes and fits it, posting back the header, the
+// pixels (transferred, not copied) or the reason the file was refused. Every per-file problem
+// becomes a reason; only a real crash ends the thread, and the pool replaces it. Requests are
+// handled strictly in arrival order, which is what lets the pool tell which file killed a worker.
 import { parentPort, workerData } from 'node:worker_threads';
 import { decodeImageBytes } from './decodeImage';
 import type { DecodeTarget } from './decodeImage';
 import { readImageFile } from './decodeFileRead';
+import { probeImageFile } from './imageFolderProbe';
+import type { ImageHeader, ImageLimits } from './imageHeader';
 
 export interface DecodeWorkerData {
   /** Marks a thread started by DecodePool, so importing this module anywhere else does nothing. */
   role: 'convlab-decode';
-  target: DecodeTarget;
+  limits: ImageLimits;
   maxFileBytes: number;
 }
 
-export interface DecodeRequest {
-  id: number;
-  path: string;
-}
+export type DecodeRequest =
+  | { id: number; kind: 'probe'; path: string }
+  | { id: number; kind: 'decode'; path: string; target: DecodeTarget };
 
-export type DecodeReply = { id: number; ok: true; data: Uint8Array } | { id: number; ok: false; reason: string };
+export type DecodeReply =
+  | { id: number; ok: true; data?: Uint8Array; header?: ImageHeader }
+  | { id: number; ok: false; reason: string };
 
 export function handleRequest(req: DecodeRequest, data: DecodeWorkerData): DecodeReply {
-  const read = readImageFile(req.path, data.maxFileBytes);
-  if (!read.ok) return { id: req.id, ok: false, reason: read.reason };
   try {
-    const out = decodeImageBytes(read.bytes, data.target);
+    if (req.kind === 'probe') {
+      const probe = probeImageFile(req.path, data.limits, data.maxFileBytes);
+      return probe.ok ? { id: req.id, ok: true, header: probe.header } : { id: req.id, ok: false, reason: probe.reason };
+    }
+    const read = readImageFile(req.path, data.maxFileBytes);
+    if (!read.ok) return { id: req.id, ok: false, reason: read.reason };
+    const out = decodeImageBytes(read.bytes, { ...req.target, limits: data.limits });
     return out.ok ? { id: req.id, ok: true, data: out.data } : { id: req.id, ok: false, reason: out.reason };
   } catch (err) {
     // A decoder bug (or an allocation failure) on one file must not take the others down.
@@ -38,7 +46,7 @@ if (parentPort && (workerData as Partial<DecodeWorkerData> | null)?.role === 'co
   const data = workerData as DecodeWorkerData;
   port.on('message', (req: DecodeRequest) => {
     const reply = handleRequest(req, data);
-    if (reply.ok) port.postMessage(reply, [reply.data.buffer as ArrayBuffer]);
+    if (reply.ok && reply.data) port.postMessage(reply, [reply.data.buffer as ArrayBuffer]);
     else port.postMessage(reply);
   });
 }

@@ -11,14 +11,14 @@ import type { DatasetManifest, SkippedFile } from '../../../shared/datasetFormat
 import { MAX_CLASSES } from '../../../shared/datasetFormat';
 import { DatasetWriter } from './datasetWriter';
 import { DecodePool } from './decodePool';
-import type { DecodeOutcome } from './decodeImage';
+import type { DecodeOutcome, DecodeTarget } from './decodeImage';
 import { DEFAULT_MAX_FILE_BYTES } from './decodeFileRead';
 import { DEFAULT_IMAGE_LIMITS } from './imageHeader';
 import { compareCodePoints, scanImageFolder } from './imageFolderScan';
 import type { CandidateFile } from './imageFolderScan';
-import { probeAll } from './imageFolderProbe';
+import type { ProbeResult } from './imageFolderProbe';
 import { defaultSize, resolveImportOptions } from './imageFolderOptions';
-import type { ImportImageFolderOptions, ImportProgress } from './imageFolderOptions';
+import type { ImportImageFolderOptions, ImportProgress, ResolvedImportOptions } from './imageFolderOptions';
 
 export type { ImportImageFolderOptions, ImportProgress } from './imageFolderOptions';
 
@@ -48,12 +48,24 @@ export async function importImageFolder(home: string, options: ImportImageFolder
   const signal = options.signal;
   throwIfCancelled(signal);
 
+  // Workers start loading while the folder is walked; every exit path below closes them.
+  const pool = new DecodePool(opts.workers, { role: 'convlab-decode', limits: DEFAULT_IMAGE_LIMITS, maxFileBytes: DEFAULT_MAX_FILE_BYTES });
+  try {
+    return await importWithPool(home, opts, options, pool);
+  } finally {
+    await pool.close();
+  }
+}
+
+async function importWithPool(
+  home: string,
+  opts: ResolvedImportOptions,
+  options: ImportImageFolderOptions,
+  pool: DecodePool,
+): Promise<ImportImageFolderResult> {
+  const signal = options.signal;
   const scan = await scanImageFolder(opts.folder, signal);
-  const probes = await probeAll(
-    scan.files.map((f) => f.path),
-    { limits: DEFAULT_IMAGE_LIMITS, maxFileBytes: DEFAULT_MAX_FILE_BYTES, signal },
-  );
-  throwIfCancelled(signal);
+  const probes = await probeAll(pool, scan.files, opts.workers, signal);
 
   const skipped: SkippedFile[] = [...scan.skipped];
   let candidates: CandidateFile[] = [];
@@ -71,55 +83,66 @@ export async function importImageFolder(home: string, options: ImportImageFolder
 
   const channels = opts.channels ?? (anyColor ? 3 : 1);
   const [height, width] = opts.size ?? defaultSize(channels);
-  const pool = new DecodePool(opts.workers, {
-    role: 'convlab-decode',
-    target: { channels, height, width, fit: opts.fit, limits: DEFAULT_IMAGE_LIMITS },
-    maxFileBytes: DEFAULT_MAX_FILE_BYTES,
-  });
+  const target: DecodeTarget = { channels, height, width, fit: opts.fit };
   const progress = throttledProgress(options.onProgress, scan.files.length, scan.files.length - candidates.length);
-  try {
-    // A class whose every file fails to decode is dropped and the pass redone without it, since a
-    // writer's classes are fixed when it is created. Each round removes a class, so this ends.
-    let classIds = keptClasses(scan.classes.length, candidates);
-    for (;;) {
-      const writer = await DatasetWriter.create(home, {
-        name: opts.name,
-        source: { kind: 'folder', path: scan.root },
-        channels,
-        height,
-        width,
-        classes: classIds.map((c) => scan.classes[c]),
-      });
-      try {
-        const label = new Map(classIds.map((c, i) => [c, i]));
-        const pass = await decodePass(pool, writer, candidates, (f) => label.get(f.classIndex)!, progress, opts.workers, signal);
-        const empty = classIds.filter((_, i) => (pass.perClass[i] ?? 0) === 0);
-        if (empty.length > 0 && empty.length < classIds.length) {
-          await writer.abort();
-          for (const [i, reason] of pass.failures) if (empty.includes(candidates[i].classIndex)) skipped.push({ file: candidates[i].rel, reason });
-          candidates = candidates.filter((f) => !empty.includes(f.classIndex));
-          classIds = classIds.filter((c) => !empty.includes(c));
-          progress.restart(scan.files.length - candidates.length);
-          continue;
-        }
-        for (const [i, reason] of pass.failures) skipped.push({ file: candidates[i].rel, reason });
-        if (pass.imported === 0) {
-          await writer.abort();
-          throw nothingToImport(opts.folder, seen, finishReport(skipped, scan.classes, new Set()));
-        }
-        const kept = new Set(classIds);
-        const report = finishReport(skipped, scan.classes, kept);
-        const manifest = await writer.commit({ valFraction: opts.valFraction, seed: opts.seed, report: { skipped: report } });
-        progress.flush();
-        return { manifest, imported: pass.imported, skipped: report };
-      } catch (err) {
+  // A class whose every file fails to decode is dropped and the pass redone without it, since a
+  // writer's classes are fixed when it is created. Each round removes a class, so this ends.
+  let classIds = keptClasses(scan.classes.length, candidates);
+  for (;;) {
+    const writer = await DatasetWriter.create(home, {
+      name: opts.name,
+      source: { kind: 'folder', path: scan.root },
+      channels,
+      height,
+      width,
+      classes: classIds.map((c) => scan.classes[c]),
+    });
+    try {
+      const label = new Map(classIds.map((c, i) => [c, i]));
+      const pass = await decodePass(pool, target, writer, candidates, (f) => label.get(f.classIndex)!, progress, opts.workers, signal);
+      const empty = classIds.filter((_, i) => (pass.perClass[i] ?? 0) === 0);
+      if (empty.length > 0 && empty.length < classIds.length) {
         await writer.abort();
-        throw signal?.aborted ? cancelledError() : err;
+        for (const [i, reason] of pass.failures) if (empty.includes(candidates[i].classIndex)) skipped.push({ file: candidates[i].rel, reason });
+        candidates = candidates.filter((f) => !empty.includes(f.classIndex));
+        classIds = classIds.filter((c) => !empty.includes(c));
+        progress.restart(scan.files.length - candidates.length);
+        continue;
       }
+      for (const [i, reason] of pass.failures) skipped.push({ file: candidates[i].rel, reason });
+      if (pass.imported === 0) {
+        await writer.abort();
+        throw nothingToImport(opts.folder, seen, finishReport(skipped, scan.classes, new Set()));
+      }
+      const kept = new Set(classIds);
+      const report = finishReport(skipped, scan.classes, kept);
+      const manifest = await writer.commit({ valFraction: opts.valFraction, seed: opts.seed, report: { skipped: report } });
+      progress.flush();
+      return { manifest, imported: pass.imported, skipped: report };
+    } catch (err) {
+      await writer.abort();
+      throw signal?.aborted ? cancelledError() : err;
     }
-  } finally {
-    await pool.close();
   }
+}
+
+/** Probes every candidate's header in the workers, a bounded number at a time, in file order. */
+async function probeAll(pool: DecodePool, files: CandidateFile[], workers: number, signal: AbortSignal | undefined): Promise<ProbeResult[]> {
+  const results = new Array<ProbeResult>(files.length);
+  const cancelled = cancellation(signal);
+  let next = 0;
+  const lane = async () => {
+    while (next < files.length) {
+      const i = next++;
+      results[i] = await Promise.race([pool.probe(files[i].path), cancelled.promise]);
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(files.length, workers * IN_FLIGHT_PER_WORKER) }, lane));
+  } finally {
+    cancelled.dispose();
+  }
+  return results;
 }
 
 /** Classes (scan indices, ascending) that have at least one candidate file; at most MAX_CLASSES. */
@@ -151,6 +174,7 @@ interface PassResult {
 
 async function decodePass(
   pool: DecodePool,
+  target: DecodeTarget,
   writer: DatasetWriter,
   files: CandidateFile[],
   labelOf: (f: CandidateFile) => number,
@@ -166,7 +190,7 @@ async function decodePass(
   try {
     for (let i = 0; i < files.length; i++) {
       while (dispatched < files.length && dispatched < i + window) {
-        const job = pool.decode(files[dispatched].path);
+        const job = pool.decode(files[dispatched].path, target);
         job.catch(() => undefined); // rejections are seen when awaited; never unhandled if we stop early
         pending[dispatched % window] = job;
         dispatched++;

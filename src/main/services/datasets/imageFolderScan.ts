@@ -7,9 +7,9 @@
 // - files directly in the root are reported, as are non-.png/.jpg/.jpeg files in class folders;
 // - symbolic links are followed only when their real target stays inside the root; a link whose
 //   target is one of its own ancestor folders is a loop and is reported, not followed.
-import { lstat, readdir, realpath, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
-import type { Stats } from 'node:fs';
+import type { Dirent } from 'node:fs';
 import type { SkippedFile } from '../../../shared/datasetFormat';
 
 export interface CandidateFile {
@@ -52,7 +52,13 @@ export function hasImageExtension(name: string): boolean {
   return IMAGE_EXTENSIONS.some((ext) => lower.endsWith(ext) && lower.length > ext.length);
 }
 
-type Resolved = { ok: true; path: string; stats: Stats } | { ok: false; reason: string };
+/** What an entry is, after following an allowed link. */
+interface Kind {
+  isDirectory(): boolean;
+  isFile(): boolean;
+}
+
+type Resolved = { ok: true; path: string; stats: Kind } | { ok: false; reason: string };
 
 interface Walk {
   root: string;
@@ -75,13 +81,14 @@ export async function scanImageFolder(folder: string, signal?: AbortSignal): Pro
   }
   const walk: Walk = { root, files: [], skipped: [], signal };
   const classes: string[] = [];
-  for (const name of await listSorted(root, '', walk)) {
+  for (const entry of await listSorted(root, '', walk)) {
+    const name = entry.name;
     const full = join(root, name);
     if (name.startsWith('.')) {
-      walk.skipped.push({ file: name, reason: await hiddenReason(full) });
+      walk.skipped.push({ file: name, reason: entry.isDirectory() ? 'hidden folder' : 'hidden file' });
       continue;
     }
-    const target = await resolveEntry(full, walk);
+    const target = await resolveEntry(full, entry, walk);
     if (!target.ok) {
       walk.skipped.push({ file: name, reason: target.reason });
     } else if (target.stats.isDirectory() && target.path === root) {
@@ -100,14 +107,15 @@ export async function scanImageFolder(folder: string, signal?: AbortSignal): Pro
 }
 
 async function walkClass(classIndex: number, dir: string, rel: string, ancestors: string[], walk: Walk): Promise<void> {
-  for (const name of await listSorted(dir, rel, walk)) {
+  for (const entry of await listSorted(dir, rel, walk)) {
+    const name = entry.name;
     const relPath = `${rel}/${name}`;
     const full = join(dir, name);
     if (name.startsWith('.')) {
-      walk.skipped.push({ file: relPath, reason: await hiddenReason(full) });
+      walk.skipped.push({ file: relPath, reason: entry.isDirectory() ? 'hidden folder' : 'hidden file' });
       continue;
     }
-    const target = await resolveEntry(full, walk);
+    const target = await resolveEntry(full, entry, walk);
     if (!target.ok) {
       walk.skipped.push({ file: relPath, reason: target.reason });
     } else if (target.stats.isDirectory()) {
@@ -130,10 +138,12 @@ async function walkClass(classIndex: number, dir: string, rel: string, ancestors
   }
 }
 
-async function listSorted(dir: string, rel: string, walk: Walk): Promise<string[]> {
+/** Directory entries sorted by name. Their types come from the listing itself, so plain files and
+ *  folders cost no extra system call; only links are looked at further. */
+async function listSorted(dir: string, rel: string, walk: Walk): Promise<Dirent[]> {
   if (walk.signal?.aborted) throw new Error('import cancelled');
   try {
-    return (await readdir(dir)).sort(compareCodePoints);
+    return (await readdir(dir, { withFileTypes: true })).sort((a, b) => compareCodePoints(a.name, b.name));
   } catch (err) {
     if (rel === '') throw new Error(`Cannot import "${walk.root}": cannot list the folder (${(err as Error).message})`);
     walk.skipped.push({ file: `${rel}/`, reason: `unreadable folder: ${(err as Error).message}` });
@@ -141,20 +151,9 @@ async function listSorted(dir: string, rel: string, walk: Walk): Promise<string[
   }
 }
 
-async function hiddenReason(full: string): Promise<string> {
-  const st = await lstat(full).catch(() => null);
-  return st?.isDirectory() ? 'hidden folder' : 'hidden file';
-}
-
-/** lstat, and for a link: realpath, the inside-the-root check, then stat of the real target. */
-async function resolveEntry(full: string, walk: Walk): Promise<Resolved> {
-  let st: Stats;
-  try {
-    st = await lstat(full);
-  } catch (err) {
-    return { ok: false, reason: `unreadable: ${(err as Error).message}` };
-  }
-  if (!st.isSymbolicLink()) return { ok: true, path: full, stats: st };
+/** For a link: realpath, the inside-the-root check, then stat of the real target. */
+async function resolveEntry(full: string, entry: Dirent, walk: Walk): Promise<Resolved> {
+  if (!entry.isSymbolicLink()) return { ok: true, path: full, stats: entry };
   let real: string;
   try {
     real = await realpath(full);
