@@ -39,6 +39,8 @@ interface Slot {
   /** Sent and not yet answered, oldest first. */
   jobs: Job[];
   dead: boolean;
+  /** The uncaught error that is ending the worker, if any; reported once it has exited. */
+  error: string | null;
 }
 
 const MAX_CRASHES_WITHOUT_PROGRESS = 5;
@@ -103,7 +105,7 @@ export class DecodePool {
 
   private spawn(): Slot {
     const worker = new Worker(this.workerUrl, { workerData: this.data });
-    const slot: Slot = { worker, jobs: [], dead: false };
+    const slot: Slot = { worker, jobs: [], dead: false, error: null };
     worker.on('message', (reply: DecodeReply) => {
       const job = slot.jobs[0];
       if (!job || job.request.id !== reply.id) return;
@@ -112,16 +114,19 @@ export class DecodePool {
       job.resolve(reply);
       this.pump();
     });
-    worker.on('error', (err) => this.onDeath(slot, err.message));
-    worker.on('exit', (code) => this.onDeath(slot, `exited with code ${code}`));
+    // 'error' can arrive before the answers the worker posted just before it failed; 'exit' comes
+    // after they have all been delivered, so only then is the oldest unanswered request the culprit.
+    worker.on('error', (err) => {
+      slot.error ??= err.message;
+    });
+    worker.on('exit', (code) => this.onDeath(slot, slot.error ?? `exited with code ${code}`));
     return slot;
   }
 
   private onDeath(slot: Slot, why: string): void {
-    if (slot.dead) return; // 'error' and 'exit' both fire for one death
+    if (slot.dead) return;
     slot.dead = true;
     if (this.closed) return;
-    void slot.worker.terminate();
     const [culprit, ...innocent] = slot.jobs.splice(0);
     this.queue.unshift(...innocent);
     culprit?.resolve({ id: culprit.request.id, ok: false, reason: `decoder crashed on this file (worker ${why})` });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -67,6 +67,9 @@ describe('DecodePool', () => {
     const [ha, hb] = await Promise.all(files.slice(0, 2).map((f) => p.probe(f)));
     expect(ha).toMatchObject({ ok: true, header: { format: 'png', width: 2, height: 2, color: false } });
     expect(hb).toEqual({ ok: false, reason: 'not a PNG or JPEG image' });
+    // A folder where a file was (swapped after the scan) is refused, not read.
+    mkdirSync(join(dir, 'now-a-folder.png'));
+    expect(await p.decode(join(dir, 'now-a-folder.png'), target)).toEqual({ ok: false, reason: 'unreadable: is a folder (EISDIR)' });
   });
 
   it('fails only the file that killed a worker, requeues the others it held, and replaces it', async () => {
