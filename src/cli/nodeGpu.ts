@@ -45,5 +45,5 @@ export async function createNodeGpu(env: NodeJS.ProcessEnv = process.env): Promi
 export async function createNodeContext(options: AcquireOptions = {}): Promise<GpuContext> {
   const { gpu } = await createNodeGpu();
   const { device, adapter } = await acquireDevice(gpu, options);
-  return new GpuContext(device, adapter);
+  return new GpuContext(device, adapter, gpu);
 }

@@ -40,7 +40,9 @@ export class GpuContext {
   private firstError: Error | null = null;
   private lostError: DeviceLostError | null = null;
 
-  constructor(readonly device: GPUDevice, readonly adapter: AdapterSummary) {
+  /** `keepAlive` holds whatever must outlive the device: Dawn for Node tears its instance
+   *  down (and crashes in-flight work) once the object returned by create() is collected. */
+  constructor(readonly device: GPUDevice, readonly adapter: AdapterSummary, private keepAlive: unknown = null) {
     this.pipelines = new PipelineCache(device);
     this.pool = new BufferPool(device);
     device.lost.then((info) => {
@@ -173,6 +175,7 @@ export class GpuContext {
     for (const b of this.uniformCache.values()) b.destroy();
     this.uniformCache.clear();
     this.device.destroy();
+    this.keepAlive = null;
   }
 
   // Uniform buffers keyed by content: a training step uses the same few hundred parameter
@@ -182,9 +185,8 @@ export class GpuContext {
     const key = `${spec.name}:${Array.from(new Uint32Array(data)).join(',')}`;
     let buffer = this.uniformCache.get(key);
     if (!buffer) {
-      buffer = this.device.createBuffer({ label: `${spec.name}-uniforms`, size: data.byteLength, usage: BufferUsage.UNIFORM, mappedAtCreation: true });
-      new Uint8Array(buffer.getMappedRange()).set(new Uint8Array(data));
-      buffer.unmap();
+      buffer = this.device.createBuffer({ label: `${spec.name}-uniforms`, size: data.byteLength, usage: BufferUsage.UNIFORM | BufferUsage.COPY_DST });
+      this.device.queue.writeBuffer(buffer, 0, data);
       this.uniformCache.set(key, buffer);
     }
     return buffer;
