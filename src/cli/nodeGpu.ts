@@ -32,15 +32,23 @@ export interface NodeGpu {
 /** A GPU object with an adapter behind it, or the first one tried when none has one. */
 export async function createNodeGpu(env: NodeJS.ProcessEnv = process.env): Promise<NodeGpu> {
   installGlobals();
+  const userChoseDriver = Boolean(env.VK_ICD_FILENAMES || env.VK_DRIVER_FILES);
+  const icd = process.platform === 'linux' && !userChoseDriver ? SWIFTSHADER_ICDS.find((p) => existsSync(p)) : undefined;
+  // No GPU device node at all: skip straight to SwiftShader (asking the other installed
+  // drivers first only fills the terminal with their complaints).
+  if (icd && !GPU_DEVICE_NODES.some((p) => existsSync(p))) {
+    process.env.VK_ICD_FILENAMES = icd;
+    return { gpu: create(DAWN_FLAGS), usedSwiftShader: icd };
+  }
   const gpu = create(DAWN_FLAGS);
-  if (await gpu.requestAdapter()) return { gpu, usedSwiftShader: null };
-  const userChoseDriver = env.VK_ICD_FILENAMES || env.VK_DRIVER_FILES;
-  const icd = SWIFTSHADER_ICDS.find((p) => existsSync(p));
-  if (process.platform !== 'linux' || userChoseDriver || !icd) return { gpu, usedSwiftShader: null };
+  if (!icd || (await gpu.requestAdapter())) return { gpu, usedSwiftShader: null };
   // The Vulkan loader reads this when Dawn creates its next instance.
   process.env.VK_ICD_FILENAMES = icd;
   return { gpu: create(DAWN_FLAGS), usedSwiftShader: icd };
 }
+
+/** Device nodes of Linux GPU drivers (DRM, NVIDIA's own, WSL's /dev/dxg). */
+const GPU_DEVICE_NODES = ['/dev/dri', '/dev/nvidia0', '/dev/dxg'];
 
 export async function createNodeContext(options: AcquireOptions = {}): Promise<GpuContext> {
   const { gpu } = await createNodeGpu();

@@ -1,0 +1,40 @@
+// `convlab`: the command-line face of Conv Lab. Each command lives in src/cli/commands/<name>.ts
+// and exports `run(argv): Promise<number>` (the exit status). Errors that reach this file are
+// printed as one line, never as a stack trace, unless CONVLAB_DEBUG is set.
+
+const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(argv: string[]): Promise<number> }> }> = {
+  verify: { summary: 'run a convlab-cases/1 file through the WebGPU kernels', load: () => import('./commands/verify') },
+};
+
+function usage(): string {
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
+  return ['usage: convlab <command> [options]', '', 'commands:', ...lines, '', 'Run `convlab <command> --help` for its options.'].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage());
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    console.error(`convlab: unknown command "${name}"\n\n${usage()}`);
+    return 2;
+  }
+  try {
+    return await (await command.load()).run(rest);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(`convlab ${name}: ${message}`);
+    if (process.env.CONVLAB_DEBUG && error instanceof Error) console.error(error.stack);
+    return 1;
+  }
+}
+
+const invokedDirectly = process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/').split('/').pop()!);
+if (invokedDirectly) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}
