@@ -1,6 +1,6 @@
 // The LabApi contract: the only door between the renderer and the rest of the app.
 //
-// Shape: one nested object of domains (`app`, later `datasets`, `runs`, `settings`), each holding
+// Shape: one nested object of domains (`app`, `datasets`, `runs`, `settings`), each holding
 // async domain verbs, plus `events.on` for pushes from the host. The same type is served by
 // three hosts (Electron IPC through the preload, the browser-mode WebSocket host, and direct
 // calls in tests), so everything here is plain data and types: no Node, no side effects.
@@ -8,7 +8,11 @@
 // To add a method: add it to the domain interface below AND to LAB_METHODS (the compiler
 // refuses a LAB_METHODS that misses a method), then register a handler in main with the
 // channel name `labChannel(domain, method)`. Channel names and argument/result types are
-// derived from LabApi, so the three hosts cannot drift apart silently.
+// derived from LabApi, so the three hosts cannot drift apart silently. Argument schemas live in
+// labSchemas.ts; docs/labapi.md describes every method for users of the browser host.
+
+import type { DatasetManifest, SkippedFile } from './datasetFormat';
+import type { MetricsRecord, RunManifest } from './runFormat';
 
 /** What the renderer shows in "About" and in bug reports. */
 export interface AppInfo {
@@ -26,6 +30,177 @@ export interface AppDomain {
   info(): Promise<AppInfo>;
 }
 
+// --- datasets ---
+
+export interface DatasetList {
+  /** Readable stored datasets, newest first. */
+  datasets: DatasetManifest[];
+  /** Dataset folders whose manifest could not be read; shown to the user, never deleted. */
+  problems: Array<{ id: string; reason: string }>;
+}
+
+/**
+ * Thumbnails of a dataset. All images travel as ONE byte array (structured clone over IPC, one
+ * binary frame over the WebSocket) instead of a JSON list of numbers, which would be ~4x larger
+ * and slow to parse: image i is images[i*C*H*W .. (i+1)*C*H*W), uint8 NCHW.
+ */
+export interface DatasetSamplesResult {
+  id: string;
+  classes: string[];
+  channels: number;
+  height: number;
+  width: number;
+  /** Index of each sample in the dataset, and its class index. */
+  indices: number[];
+  labels: number[];
+  images: Uint8Array;
+}
+
+/**
+ * Options shared by every import. `importId` is chosen by the caller (the renderer), so it can
+ * match progress events and cancel the import before the call has answered.
+ */
+export interface ImportRequestBase {
+  importId: string;
+  name?: string;
+  valFraction?: number;
+  seed?: number;
+}
+
+export type ImageFitMode = 'resize' | 'center-crop' | 'pad';
+
+/**
+ * `path` is accepted only by the browser-mode host, which has no file dialog. Over Electron IPC
+ * a path from the renderer is refused: main opens a folder dialog itself (docs/labapi.md).
+ */
+export interface ImportFolderRequest extends ImportRequestBase {
+  path?: string;
+  size?: number;
+  channels?: 1 | 3;
+  fit?: ImageFitMode;
+}
+
+/** As ImportFolderRequest: `images`/`labels` only in browser mode; Electron asks with a dialog. */
+export interface ImportIdxRequest extends ImportRequestBase {
+  images?: string;
+  /** Default: the labels file beside the images file (train-images-idx3-ubyte ↔ train-labels-idx1-ubyte). */
+  labels?: string;
+}
+
+/** `files` only in browser mode; Electron asks with a dialog. */
+export interface ImportCifar10Request extends ImportRequestBase {
+  files?: string[];
+}
+
+export interface ImportOutcome {
+  dataset: DatasetManifest;
+  imported: number;
+  skipped: SkippedFile[];
+}
+
+export interface DatasetsDomain {
+  list(): Promise<DatasetList>;
+  get(id: string): Promise<DatasetManifest>;
+  /** The first `perClass` images of every class; `id` may also be 'builtin:fashion-mnist-mini'. */
+  samples(id: string, perClass: number): Promise<DatasetSamplesResult>;
+  /** Resolves null when the user closes the dialog without choosing. */
+  importFolder(request: ImportFolderRequest): Promise<ImportOutcome | null>;
+  importIdx(request: ImportIdxRequest): Promise<ImportOutcome | null>;
+  importCifar10(request: ImportCifar10Request): Promise<ImportOutcome | null>;
+  /** True when an import with that id was running and is now told to stop. */
+  cancelImport(importId: string): Promise<boolean>;
+  rename(id: string, name: string): Promise<DatasetManifest>;
+  delete(id: string): Promise<void>;
+}
+
+// --- runs ---
+
+export interface RunList {
+  /** Readable runs, newest first. */
+  runs: RunManifest[];
+  problems: Array<{ name: string; error: string }>;
+}
+
+export interface CheckpointSummary {
+  name: string;
+  bytes: number;
+  modifiedAt: string;
+}
+
+export type CompareAlign = 'step' | 'epoch' | 'time';
+
+/** A JSON leaf of a config (objects and arrays are flattened into paths). */
+export type ConfigLeaf = string | number | boolean | null;
+
+export interface RunComparison {
+  align: CompareAlign;
+  runs: Array<{ id: string; name: string; status: string; datasetId: string }>;
+  /**
+   * One table for all runs: `x` is the sorted union of steps, epochs, or seconds since each run's
+   * start; `values[r][metric][i]` is run r's value at x[i], null where it has none.
+   */
+  x: number[];
+  /** Numeric metric names (nested objects flattened: 'gradNorms.0.weight'), sorted. */
+  metrics: string[];
+  values: Array<Record<string, Array<number | null>>>;
+  /** Paths whose values differ between runs ('config.optimizer.lr', 'seed', 'modelSpec'). */
+  configDiff: Array<{ path: string; values: ConfigLeaf[]; missing: boolean[] }>;
+  /** Mean GPU time per kernel label over each run's step records (`kernelTimes` {label: ms}). */
+  kernelTimes: { labels: string[]; meanMs: Array<Array<number | null>>; steps: number[] };
+}
+
+export type ExportFormat = 'safetensors' | 'csv';
+
+/** `path` only in browser mode; Electron asks with a save dialog. */
+export interface RunExportRequest {
+  format: ExportFormat;
+  /** safetensors: which checkpoint (default 'last', else the newest). */
+  checkpoint?: string;
+  /** csv: which records become rows (default 'step'). */
+  kind?: 'step' | 'epoch';
+  path?: string;
+  /** Replace an existing file at path (the save dialog has already asked the user). */
+  overwrite?: boolean;
+}
+
+export interface RunExportResult {
+  path: string;
+  bytes: number;
+}
+
+export interface RunsDomain {
+  list(): Promise<RunList>;
+  get(id: string): Promise<RunManifest>;
+  metrics(id: string): Promise<MetricsRecord[]>;
+  checkpoints(id: string): Promise<CheckpointSummary[]>;
+  rename(id: string, name: string): Promise<RunManifest>;
+  setNotes(id: string, notes: string): Promise<RunManifest>;
+  setTags(id: string, tags: string[]): Promise<RunManifest>;
+  delete(id: string): Promise<void>;
+  compare(ids: string[], options: { align: CompareAlign }): Promise<RunComparison>;
+  /** Resolves null when the user closes the save dialog. */
+  export(id: string, request: RunExportRequest): Promise<RunExportResult | null>;
+}
+
+// --- settings ---
+
+export type ThemeSetting = 'system' | 'light' | 'dark';
+
+export interface Settings {
+  theme: ThemeSetting;
+  defaultBatchSize: number;
+  defaultEpochs: number;
+  defaultLearningRate: number;
+  /** Thumbnails per class in the dataset view. */
+  samplesPerClass: number;
+}
+
+export interface SettingsDomain {
+  get(): Promise<Settings>;
+  /** Merges the given fields and returns the stored result. */
+  set(patch: Partial<Settings>): Promise<Settings>;
+}
+
 /** Pushes from the host to the renderer, keyed by channel name. */
 export interface LabEvents {
   /**
@@ -33,6 +208,8 @@ export interface LabEvents {
    * the renderer holds is lost; the UI should say so and offer to restart training.
    */
   'app.gpuProcessGone': { reason: string; exitCode: number };
+  /** An import started with this importId handled `done` of `total` files or images. */
+  'datasets.importProgress': { importId: string; done: number; total: number; skipped: number };
 }
 
 export type LabEventChannel = keyof LabEvents;
@@ -44,8 +221,14 @@ export interface LabEventsDomain {
 
 export interface LabApi {
   app: AppDomain;
+  datasets: DatasetsDomain;
+  runs: RunsDomain;
+  settings: SettingsDomain;
   events: LabEventsDomain;
 }
+
+/** Everything but `events`: what a host serves as request/response methods. */
+export type LabRequestApi = Omit<LabApi, 'events'>;
 
 /** Domains whose members are request/response methods (everything but `events`). */
 export type LabDomain = Exclude<keyof LabApi, 'events'>;
@@ -75,10 +258,34 @@ export type LabResult<N extends LabMethodName> = MethodOf<N> extends (...args: n
  */
 export const LAB_METHODS: { readonly [D in LabDomain]: { readonly [M in keyof LabApi[D]]: true } } = {
   app: { info: true },
+  datasets: {
+    list: true,
+    get: true,
+    samples: true,
+    importFolder: true,
+    importIdx: true,
+    importCifar10: true,
+    cancelImport: true,
+    rename: true,
+    delete: true,
+  },
+  runs: {
+    list: true,
+    get: true,
+    metrics: true,
+    checkpoints: true,
+    rename: true,
+    setNotes: true,
+    setTags: true,
+    delete: true,
+    compare: true,
+    export: true,
+  },
+  settings: { get: true, set: true },
 };
 
 /** The runtime list of event channels the preload lets the renderer subscribe to. */
-export const LAB_EVENT_CHANNELS: readonly LabEventChannel[] = ['app.gpuProcessGone'];
+export const LAB_EVENT_CHANNELS: readonly LabEventChannel[] = ['app.gpuProcessGone', 'datasets.importProgress'];
 
 /** Prefix that keeps our IPC channels apart from Electron's and from other libraries'. */
 export const LAB_IPC_PREFIX = 'lab:';

@@ -1,0 +1,247 @@
+// LabApi's request methods over the services, for one home folder. All three hosts serve this one
+// object: Electron IPC (src/main/ipc/*), the browser-mode WebSocket host, and tests calling it
+// directly, so a behaviour fixed here is fixed everywhere.
+//
+// Arguments are assumed already validated by the host with src/shared/labSchemas.ts; the services
+// below still check everything they touch (ids become folder names only through strict patterns).
+//
+// Paths: a request either names them (browser host, CLI, tests) or leaves them out, and then the
+// host's PathPicker asks the user (Electron's dialogs). With no picker, a missing path is an error.
+import { stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import type {
+  AppInfo,
+  ImportOutcome,
+  ImportRequestBase,
+  LabEventChannel,
+  LabEvents,
+  LabRequestApi,
+} from '../../shared/labApi';
+import { IMPORT_ID_PATTERN } from '../../shared/labSchemas';
+import { writeFileAtomic } from './atomicFile';
+import {
+  datasetSamples,
+  deleteDataset,
+  getDataset,
+  importCifar10,
+  importIdx,
+  renameDataset,
+  scanDatasets,
+  type ImportProgress,
+} from './datasets';
+import { importImageFolder } from './datasets/imageFolder';
+import { ensureHome } from './home';
+import { findIdxLabels, pairIdxFiles } from './importSources';
+import { RunStore } from './runStore';
+import { compareRuns } from './runs/compare';
+import { metricsToCsv } from './runs/exportCsv';
+import { checkpointBytes } from './runs/exportSafetensors';
+import { readSettings, writeSettings } from './settings';
+
+export interface FileFilter {
+  name: string;
+  extensions: string[];
+}
+
+/** How a host asks the user for paths; each answer is null when the user cancels. */
+export interface PathPicker {
+  chooseFolder(title: string): Promise<string | null>;
+  chooseFiles(title: string, filters: FileFilter[]): Promise<string[] | null>;
+  chooseSaveFile(title: string, defaultName: string, filters: FileFilter[]): Promise<string | null>;
+}
+
+export interface LabServiceOptions {
+  home: string;
+  /** What app.info answers; hosts outside Electron leave electron/chrome empty. */
+  appInfo?: () => AppInfo;
+  paths?: PathPicker;
+  /** Where host pushes go (IPC to every window, or every WebSocket client). */
+  emit?: <C extends LabEventChannel>(channel: C, payload: LabEvents[C]) => void;
+  /** Decode worker threads for folder imports (default: the decode pool's choice). */
+  workers?: number;
+  /** The folder holding the builtin dataset (default: found from the package). */
+  dataRoot?: string;
+}
+
+/** What every importer returns (manifest, not yet renamed to `dataset`). */
+interface ServiceImportResult {
+  manifest: ImportOutcome['dataset'];
+  imported: number;
+  skipped: ImportOutcome['skipped'];
+}
+
+export type LabService = LabRequestApi & {
+  /** Stops every running import (used when a host shuts down). */
+  cancelAll(): void;
+};
+
+export function createLabService(opts: LabServiceOptions): LabService {
+  const home = opts.home;
+  const store = new RunStore(home);
+  const running = new Map<string, AbortController>();
+  const emit = opts.emit ?? (() => undefined);
+
+  /** Runs one import under its id: registers it for cancelImport and forwards progress events. */
+  async function tracked(
+    request: ImportRequestBase,
+    work: (signal: AbortSignal, onProgress: (p: ImportProgress & { skipped?: number }) => void) => Promise<ServiceImportResult>,
+  ): Promise<ImportOutcome> {
+    const { importId } = request;
+    if (!IMPORT_ID_PATTERN.test(importId)) throw new Error(`Invalid import id ${JSON.stringify(importId)}: use 1-64 letters, digits, - or _`);
+    if (running.has(importId)) throw new Error(`An import with id ${importId} is already running; give each import its own id`);
+    const controller = new AbortController();
+    running.set(importId, controller);
+    try {
+      await ensureHome(home);
+      const result = await work(controller.signal, (p) =>
+        emit('datasets.importProgress', { importId, done: p.done, total: p.total, skipped: p.skipped ?? 0 }),
+      );
+      return { dataset: result.manifest, imported: result.imported, skipped: result.skipped };
+    } finally {
+      running.delete(importId);
+    }
+  }
+
+  const split = (r: ImportRequestBase) => ({ name: r.name, valFraction: r.valFraction, seed: r.seed });
+
+  function picker(what: string): PathPicker {
+    if (!opts.paths) throw new Error(`Give the ${what}: this host has no file dialog`);
+    return opts.paths;
+  }
+
+  return {
+    app: {
+      info: async () => opts.appInfo?.() ?? { version: '', electron: '', chrome: '', platform: process.platform },
+    },
+
+    datasets: {
+      list: () => scanDatasets(home),
+      get: (id) => getDataset(home, id),
+      async samples(id, perClass) {
+        const s = await datasetSamples(home, id, perClass, { dataRoot: opts.dataRoot });
+        const size = s.channels * s.height * s.width;
+        const images = new Uint8Array(size * s.samples.length);
+        s.samples.forEach((sample, i) => images.set(sample.image, i * size));
+        return {
+          id: s.id,
+          classes: s.classes,
+          channels: s.channels,
+          height: s.height,
+          width: s.width,
+          indices: s.samples.map((x) => x.index),
+          labels: s.samples.map((x) => x.label),
+          images,
+        };
+      },
+      async importFolder(request) {
+        const path = request.path ?? (await picker('folder to import').chooseFolder('Import a folder of images (one subfolder per class)'));
+        if (path === null) return null;
+        return tracked(request, (signal, onProgress) =>
+          importImageFolder(home, {
+            ...split(request),
+            path,
+            size: request.size,
+            channels: request.channels,
+            fit: request.fit,
+            workers: opts.workers,
+            signal,
+            onProgress,
+          }),
+        );
+      },
+      async importIdx(request) {
+        let images = request.images;
+        let labels = request.labels;
+        if (images === undefined) {
+          const chosen = await picker('IDX images file').chooseFiles('Import MNIST-style IDX files (images, and labels if not beside them)', [
+            { name: 'IDX files', extensions: ['gz', 'ubyte', 'idx1-ubyte', 'idx3-ubyte'] },
+            { name: 'All files', extensions: ['*'] },
+          ]);
+          if (chosen === null || chosen.length === 0) return null;
+          ({ images, labels } = await pairIdxFiles(chosen));
+        }
+        const pair = { images, labels: labels ?? (await findIdxLabels(resolve(images))) };
+        return tracked(request, (signal, onProgress) => importIdx(home, { ...split(request), ...pair, signal, onProgress }));
+      },
+      async importCifar10(request) {
+        const files =
+          request.files ??
+          (await picker('CIFAR-10 batch files').chooseFiles('Import CIFAR-10 binary batches', [
+            { name: 'CIFAR-10 batches', extensions: ['bin', 'gz'] },
+          ]));
+        if (files === null || files.length === 0) return null;
+        return tracked(request, (signal, onProgress) => importCifar10(home, { ...split(request), files, signal, onProgress }));
+      },
+      async cancelImport(importId) {
+        const controller = running.get(importId);
+        controller?.abort();
+        return controller !== undefined;
+      },
+      rename: (id, name) => renameDataset(home, id, name),
+      delete: (id) => deleteDataset(home, id),
+    },
+
+    runs: {
+      async list() {
+        const scan = await store.scan();
+        return { runs: scan.runs, problems: scan.problems.map(({ name, error }) => ({ name, error })) };
+      },
+      get: (id) => store.get(id),
+      metrics: (id) => store.readMetrics(id),
+      checkpoints: (id) => store.listCheckpoints(id),
+      rename: (id, name) => store.rename(id, name),
+      setNotes: (id, notes) => store.setNotes(id, notes),
+      setTags: (id, tags) => store.setTags(id, tags),
+      delete: (id) => store.delete(id),
+      async compare(ids, { align }) {
+        const unique = [...new Set(ids)];
+        const runs = [];
+        for (const id of unique) runs.push({ manifest: await store.get(id), records: await store.readMetrics(id) });
+        return compareRuns(runs, align);
+      },
+      async export(id, request) {
+        const manifest = await store.get(id);
+        const data =
+          request.format === 'csv'
+            ? new TextEncoder().encode(metricsToCsv(await store.readMetrics(id), request.kind ?? 'step'))
+            : (await checkpointBytes(store, id, request.checkpoint)).bytes;
+        let path = request.path;
+        let overwrite = request.overwrite ?? false;
+        if (path === undefined) {
+          const ext = request.format === 'csv' ? 'csv' : 'safetensors';
+          const suggested = `${manifest.name.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80) || id}.${ext}`;
+          const chosen = await picker('file to export to').chooseSaveFile(`Export run "${manifest.name}"`, suggested, [
+            { name: ext === 'csv' ? 'CSV' : 'safetensors', extensions: [ext] },
+          ]);
+          if (chosen === null) return null;
+          path = chosen;
+          overwrite = true; // the save dialog has asked about replacing an existing file
+        }
+        const target = resolve(path);
+        await checkExportTarget(target, overwrite);
+        await writeFileAtomic(target, data);
+        return { path: target, bytes: data.byteLength };
+      },
+    },
+
+    settings: {
+      get: () => readSettings(home),
+      async set(patch) {
+        await ensureHome(home);
+        return writeSettings(home, patch);
+      },
+    },
+
+    cancelAll() {
+      for (const controller of running.values()) controller.abort();
+    },
+  };
+}
+
+async function checkExportTarget(target: string, overwrite: boolean): Promise<void> {
+  const existing = await stat(target).catch(() => null);
+  if (existing?.isDirectory()) throw new Error(`${target} is a folder; give a file name to export to`);
+  if (existing && !overwrite) throw new Error(`${target} already exists; choose another file or allow replacing it (--force)`);
+  const parent = await stat(dirname(target)).catch(() => null);
+  if (!parent?.isDirectory()) throw new Error(`Cannot export to ${target}: the folder ${dirname(target)} does not exist`);
+}

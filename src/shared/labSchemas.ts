@@ -1,0 +1,124 @@
+// zod schemas of every LabApi method's arguments, one tuple per method. Both request hosts (Electron
+// IPC and the browser-mode WebSocket) validate with these, so the renderer is untrusted input in
+// exactly the same way whichever host serves it.
+//
+// The hosts differ in one deliberate place: file-system paths. Over IPC the renderer may never name
+// a path (main opens a file dialog instead), so the 'electron' schemas are strict objects without
+// path fields and a smuggled `path` is refused. The browser host has no dialogs and serves only the
+// user's own machine behind a token, so its schemas take the paths the user typed.
+import { z } from 'zod';
+import { BUILTIN_FASHION_MNIST_MINI, DATASET_ID_PATTERN, DatasetNameSchema } from './datasetFormat';
+import type { LabArgs, LabMethodName } from './labApi';
+import { CHECKPOINT_NAME_PATTERN, RUN_ID_PATTERN } from './runFormat';
+
+export type LabHostKind = 'electron' | 'browser';
+
+/** Caller-chosen import ids: short and plain, since they only ever travel back in events. */
+export const IMPORT_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
+export const MAX_COMPARE_RUNS = 16;
+
+const runId = z.string().regex(RUN_ID_PATTERN, 'a run id looks like 20261126-173700-ab12cd');
+const datasetId = z.string().regex(DATASET_ID_PATTERN, 'a dataset id looks like ds-20261126-173700-ab12');
+const datasetRef = z.union([datasetId, z.literal(BUILTIN_FASHION_MNIST_MINI)]);
+const importId = z.string().regex(IMPORT_ID_PATTERN, 'an import id is 1-64 letters, digits, - or _');
+// A path typed by the user in browser mode; the services resolve and check it like a CLI argument.
+const userPath = z
+  .string()
+  .min(1, 'give a path')
+  .max(4096, 'a path can be at most 4096 characters')
+  .refine((p) => !p.includes('\0'), 'a path cannot contain a NUL character');
+
+const importBase = {
+  importId,
+  name: DatasetNameSchema.optional(),
+  valFraction: z.number().min(0).lt(1).optional(),
+  seed: z.number().int().optional(),
+};
+
+const folderFields = {
+  ...importBase,
+  size: z.number().int().min(1).max(1024).optional(),
+  channels: z.union([z.literal(1), z.literal(3)]).optional(),
+  fit: z.enum(['resize', 'center-crop', 'pad']).optional(),
+};
+
+const exportFields = {
+  format: z.enum(['safetensors', 'csv']),
+  checkpoint: z.string().regex(CHECKPOINT_NAME_PATTERN, "a checkpoint name looks like 'last' or 'epoch-3'").optional(),
+  kind: z.enum(['step', 'epoch']).optional(),
+};
+
+function pathSchemas(host: LabHostKind) {
+  if (host === 'electron') {
+    return {
+      importFolder: z.strictObject(folderFields),
+      importIdx: z.strictObject(importBase),
+      importCifar10: z.strictObject(importBase),
+      // The save dialog itself asks before replacing a file, so main sets overwrite, not the renderer.
+      export: z.strictObject(exportFields),
+    };
+  }
+  return {
+    importFolder: z.strictObject({ ...folderFields, path: userPath }),
+    importIdx: z.strictObject({ ...importBase, images: userPath, labels: userPath.optional() }),
+    importCifar10: z.strictObject({ ...importBase, files: z.array(userPath).min(1).max(64) }),
+    export: z.strictObject({ ...exportFields, path: userPath, overwrite: z.boolean().optional() }),
+  };
+}
+
+const settingsPatch = z.strictObject({
+  theme: z.enum(['system', 'light', 'dark']).optional(),
+  defaultBatchSize: z.number().int().min(1).max(65536).optional(),
+  defaultEpochs: z.number().int().min(1).max(10000).optional(),
+  defaultLearningRate: z.number().positive().max(10).optional(),
+  samplesPerClass: z.number().int().min(1).max(64).optional(),
+});
+
+/** The full settings object: the same field rules, every field present. */
+export const settingsSchema = settingsPatch.required();
+
+export type LabArgSchemas = { [N in LabMethodName]: z.ZodType<LabArgs<N>> };
+
+export function labArgSchemas(host: LabHostKind): LabArgSchemas {
+  const paths = pathSchemas(host);
+  const schemas = {
+    'app.info': z.tuple([]),
+    'datasets.list': z.tuple([]),
+    'datasets.get': z.tuple([datasetId]),
+    'datasets.samples': z.tuple([datasetRef, z.number().int().min(1).max(256)]),
+    'datasets.importFolder': z.tuple([paths.importFolder]),
+    'datasets.importIdx': z.tuple([paths.importIdx]),
+    'datasets.importCifar10': z.tuple([paths.importCifar10]),
+    'datasets.cancelImport': z.tuple([importId]),
+    'datasets.rename': z.tuple([datasetId, DatasetNameSchema]),
+    'datasets.delete': z.tuple([datasetId]),
+    'runs.list': z.tuple([]),
+    'runs.get': z.tuple([runId]),
+    'runs.metrics': z.tuple([runId]),
+    'runs.checkpoints': z.tuple([runId]),
+    'runs.rename': z.tuple([runId, z.string().min(1).max(200)]),
+    'runs.setNotes': z.tuple([runId, z.string().max(100_000)]),
+    'runs.setTags': z.tuple([runId, z.array(z.string().min(1).max(64)).max(64)]),
+    'runs.delete': z.tuple([runId]),
+    'runs.compare': z.tuple([
+      z.array(runId).min(1).max(MAX_COMPARE_RUNS),
+      z.strictObject({ align: z.enum(['step', 'epoch', 'time']) }),
+    ]),
+    'runs.export': z.tuple([runId, paths.export]),
+    'settings.get': z.tuple([]),
+    'settings.set': z.tuple([settingsPatch]),
+  } satisfies { [N in LabMethodName]: z.ZodType };
+  // zod's inferred optional fields (`x?: T | undefined`) are what LabArgs declares; the cast only
+  // bridges zod's generic types; `satisfies` above checks that every method has exactly one schema.
+  return schemas as unknown as LabArgSchemas;
+}
+
+/** One readable sentence from a failed parse, naming the method and each bad argument. */
+export function describeArgIssues(method: string, error: z.ZodError): string {
+  const issues = error.issues
+    .slice(0, 5)
+    .map((issue) => `argument ${issue.path.join('.') || '(all)'}: ${issue.message}`)
+    .join('; ');
+  return `Invalid arguments for lab.${method}: ${issues}.`;
+}
