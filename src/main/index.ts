@@ -4,14 +4,19 @@
 
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, ipcMain, net, protocol, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, net, protocol, session, shell } from 'electron';
 import { labMethodNames } from '../shared/labApi';
 import { APP_ENTRY_URL, handleAppScheme, registerAppScheme } from './appScheme';
 import { applyGpuSwitches } from './gpuSwitches';
 import { registerAppIpc } from './ipc/app';
+import { registerDatasetsIpc } from './ipc/datasets';
+import { dialogPathPicker } from './ipc/dialogs';
+import { registerRunsIpc } from './ipc/runs';
+import { registerSettingsIpc } from './ipc/settings';
 import { sendLabEvent } from './ipc/events';
 import { assertAllMethodsHandled, createLabIpcRegistry } from './ipc/register';
 import { denyAllPermissions, hardenWebContents, trustedOrigins } from './security';
+import { createLabService } from './services/labService';
 import { openMainWindow } from './window';
 
 // out/main/index.js sits beside out/preload and out/renderer in both dev builds and packages.
@@ -46,6 +51,16 @@ async function start(): Promise<void> {
 
   const registry = createLabIpcRegistry(ipcMain, origins);
   registerAppIpc(registry, { getVersion: () => app.getVersion(), versions: process.versions, platform: process.platform });
+  // The same service the CLI and the browser host use, on Electron's per-user folder.
+  const service = createLabService({
+    home: app.getPath('userData'),
+    paths: dialogPathPicker<BrowserWindow>(dialog, () => BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0] ?? null),
+    emit: (channel, payload) => sendLabEvent(BrowserWindow.getAllWindows().map((w) => w.webContents), channel, payload),
+  });
+  app.on('before-quit', () => service.cancelAll());
+  registerDatasetsIpc(registry, service);
+  registerRunsIpc(registry, service);
+  registerSettingsIpc(registry, service);
   assertAllMethodsHandled(registry, labMethodNames());
 
   const open = () => openMainWindow(BrowserWindow, preloadPath, devServerUrl ?? APP_ENTRY_URL);

@@ -31,6 +31,9 @@ vi.mock('electron', () => {
     static getAllWindows() {
       return [];
     }
+    static getFocusedWindow() {
+      return null;
+    }
   }
   return {
     app: {
@@ -39,6 +42,8 @@ vi.mock('electron', () => {
       on: (event: string, listener: (...args: unknown[]) => void) => void state.appListeners.set(event, listener),
       whenReady: () => ready,
       getVersion: () => '0.1.0',
+      // userData is the lab service's home; nothing is written there unless a method is called.
+      getPath: (name: string) => `/nonexistent/convlab-test-${name}`,
       quit: () => {},
       exit: (code: number) => record(`exit ${code}`),
     },
@@ -61,10 +66,13 @@ vi.mock('electron', () => {
     },
     ipcMain: { handle: (channel: string, listener: (...args: unknown[]) => unknown) => void state.ipcHandlers.set(channel, listener) },
     net: { fetch: async () => new Response('') },
+    dialog: { showOpenDialog: async () => ({ canceled: true, filePaths: [] }), showSaveDialog: async () => ({ canceled: true }) },
     shell: { openExternal: async () => {} },
     BrowserWindow,
   };
 });
+
+import { labMethodNames } from '../../src/shared/labApi';
 
 describe('src/main/index.ts wiring', () => {
   const savedDevUrl = process.env.ELECTRON_RENDERER_URL;
@@ -94,7 +102,7 @@ describe('src/main/index.ts wiring', () => {
     expect(log).toContain('setPermissionCheckHandler');
     expect(log).toContain('protocol.handle convlab');
     expect(log).not.toContain('exit 1');
-    expect([...state.ipcHandlers.keys()]).toEqual(['lab:app.info']);
+    expect([...state.ipcHandlers.keys()].sort()).toEqual(labMethodNames().map((n) => `lab:${n}`).sort());
 
     const [window] = state.windows;
     expect(window!.url).toBe('convlab://app/index.html');

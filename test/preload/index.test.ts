@@ -35,7 +35,7 @@ describe('preload', () => {
 
   it('exposes exactly one object, window.lab, and no IPC primitives', () => {
     expect(exposed.map((e) => e.key)).toEqual(['lab']);
-    expect(Object.keys(lab).sort()).toEqual(['app', 'events']);
+    expect(Object.keys(lab).sort()).toEqual(['app', 'datasets', 'events', 'runs', 'settings']);
     const flat = JSON.stringify(Object.keys(lab.app)) + JSON.stringify(Object.keys(lab.events));
     expect(flat).not.toMatch(/invoke|send|ipc|removeListener/i);
   });
