@@ -10,6 +10,47 @@ import type { GemmSpec } from './gemm';
 
 export type ConvAlgorithm = 'im2col' | 'implicit' | 'direct' | 'auto';
 
+// --- Training ops (BatchNorm, loss, optimizers, reductions, batch assembly): types ---------------
+
+/** A BatchNorm2d input seen as (batch, channels, pixels) with pixels = H·W. */
+export interface BatchNormGeometry {
+  batch: number;
+  channels: number;
+  pixels: number;
+}
+
+/** torch.optim.SGD's hyper-parameters; firstStep makes the momentum buffer a copy of the grad. */
+export interface SgdOptions {
+  lr: number;
+  momentum: number;
+  dampening: number;
+  nesterov: boolean;
+  weightDecay: number;
+  firstStep: boolean;
+}
+
+/** torch.optim.Adam (decoupled = false: L2 added to the grad) or AdamW (decoupled = true). */
+export interface AdamOptions {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  decoupled: boolean;
+  /** 1-based step count, for the bias corrections. */
+  step: number;
+}
+
+/** Which samples to gather and how to normalise them: out = (v/255 − mean[c]) / std[c]. */
+export interface GatherBatchOptions {
+  count: number;
+  channels: number;
+  height: number;
+  width: number;
+  mean: number[];
+  std: number[];
+}
+
 export interface Backend<B> {
   readonly kind: 'cpu' | 'webgpu';
 
@@ -38,4 +79,40 @@ export interface Backend<B> {
   conv2dBackwardWeight(g: Conv2dGeometry, input: B, dOut: B, dWeight: B, accumulate: boolean): void;
   /** dBias (+)= Σ_{n,h,w} dOut. */
   conv2dBackwardBias(g: Conv2dGeometry, dOut: B, dBias: B, accumulate: boolean): void;
+
+  // --- Training ops: BatchNorm2d, softmax cross-entropy, optimizers, reductions, batches -------
+  // Linear has no ops of its own: it is gemm with the plans of linear/gemmPlan.ts plus biasAdd.
+
+  /** Raw bytes (a uint8 dataset), packed 4 per u32 on the GPU; only gather ops read them. */
+  uploadBytes(bytes: Uint8Array, label: string): B;
+  /** u32 values (sample indices); only gather ops read them. */
+  uploadU32(values: Uint32Array, label: string): B;
+
+  /** Training-mode BatchNorm2d as PyTorch: normalise with the biased batch variance, save mean
+   *  and 1/sqrt(var + eps) for backward, running = (1 − momentum)·running + momentum·batch with
+   *  the unbiased variance. */
+  batchNorm2dTrain(g: BatchNormGeometry, eps: number, momentum: number, x: B, gamma: B, beta: B, y: B, saveMean: B, saveInvStd: B, runningMean: B, runningVar: B): void;
+  batchNorm2dEval(g: BatchNormGeometry, eps: number, x: B, gamma: B, beta: B, runningMean: B, runningVar: B, y: B): void;
+  /** dX is overwritten; dGamma and dBeta (+)= their batch sums. */
+  batchNorm2dBackward(g: BatchNormGeometry, x: B, dY: B, gamma: B, saveMean: B, saveInvStd: B, dX: B, dGamma: B, dBeta: B, accumulate: boolean): void;
+
+  /** Mean softmax cross-entropy of (n, classes) logits against class indices stored as floats.
+   *  loss[0] = mean loss, dLogits = (softmax − onehot)/n, correct[0] = #rows with argmax = target. */
+  crossEntropy(n: number, classes: number, logits: B, targets: B, loss: B, dLogits: B, correct: B): void;
+
+  /** One torch.optim.SGD step on n elements (momentumBuf unused when momentum = 0). */
+  sgdStep(n: number, opts: SgdOptions, param: B, grad: B, momentumBuf: B): void;
+  /** One torch.optim.Adam / AdamW step on n elements (no amsgrad). */
+  adamStep(n: number, opts: AdamOptions, param: B, grad: B, m: B, v: B): void;
+
+  /** out[outIndex] = Σ x², a deterministic two-level reduction (no atomics). */
+  sumSquares(n: number, x: B, out: B, outIndex: number): void;
+  fill(n: number, value: number, x: B): void;
+  /** y += alpha · x */
+  scaleAdd(n: number, alpha: number, x: B, y: B): void;
+
+  /** Assemble a normalised f32 NCHW batch from a dataset uploaded once with uploadBytes. */
+  gatherBatch(opts: GatherBatchOptions, images: B, indices: B, out: B): void;
+  /** out[i] = labels[indices[i]] as a float class index. */
+  gatherLabels(count: number, labels: B, indices: B, out: B): void;
 }

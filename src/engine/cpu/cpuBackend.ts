@@ -13,6 +13,13 @@ import {
 import { biasAddCpu, biasGradCpu } from './bias';
 import { gemmCpu } from './gemm';
 import { col2imCpu, im2colCpu } from './im2col';
+// Training ops (BatchNorm, loss, optimizers, reductions, batch assembly).
+import type { AdamOptions, BatchNormGeometry, GatherBatchOptions, SgdOptions } from '../backend';
+import { batchNorm2dBackwardCpu, batchNorm2dEvalCpu, batchNorm2dTrainCpu } from './batchNorm';
+import { gatherBatchCpu, gatherLabelsCpu } from './batch';
+import { crossEntropyCpu } from './crossEntropy';
+import { adamStepCpu, sgdStepCpu } from './optim';
+import { fillCpu, scaleAddCpu, sumSquaresCpu } from './reduce';
 
 export class CpuBackend implements Backend<Float64Array> {
   readonly kind = 'cpu' as const;
@@ -63,5 +70,46 @@ export class CpuBackend implements Backend<Float64Array> {
   }
   conv2dBackwardBias(g: Conv2dGeometry, dOut: Float64Array, dBias: Float64Array, accumulate: boolean): void {
     explicitConvBackwardBias(this, g, dOut, dBias, accumulate);
+  }
+
+  // --- Training ops: BatchNorm2d, cross-entropy, optimizers, reductions, batch assembly ---------
+  uploadBytes(bytes: Uint8Array): Float64Array {
+    return Float64Array.from(bytes);
+  }
+  uploadU32(values: Uint32Array): Float64Array {
+    return Float64Array.from(values);
+  }
+  batchNorm2dTrain(g: BatchNormGeometry, eps: number, momentum: number, x: Float64Array, gamma: Float64Array, beta: Float64Array, y: Float64Array, saveMean: Float64Array, saveInvStd: Float64Array, runningMean: Float64Array, runningVar: Float64Array): void {
+    batchNorm2dTrainCpu(g, eps, momentum, x, gamma, beta, y, saveMean, saveInvStd, runningMean, runningVar);
+  }
+  batchNorm2dEval(g: BatchNormGeometry, eps: number, x: Float64Array, gamma: Float64Array, beta: Float64Array, runningMean: Float64Array, runningVar: Float64Array, y: Float64Array): void {
+    batchNorm2dEvalCpu(g, eps, x, gamma, beta, runningMean, runningVar, y);
+  }
+  batchNorm2dBackward(g: BatchNormGeometry, x: Float64Array, dY: Float64Array, gamma: Float64Array, saveMean: Float64Array, saveInvStd: Float64Array, dX: Float64Array, dGamma: Float64Array, dBeta: Float64Array, accumulate: boolean): void {
+    batchNorm2dBackwardCpu(g, x, dY, gamma, saveMean, saveInvStd, dX, dGamma, dBeta, accumulate);
+  }
+  crossEntropy(n: number, classes: number, logits: Float64Array, targets: Float64Array, loss: Float64Array, dLogits: Float64Array, correct: Float64Array): void {
+    crossEntropyCpu(n, classes, logits, targets, loss, dLogits, correct);
+  }
+  sgdStep(n: number, opts: SgdOptions, param: Float64Array, grad: Float64Array, momentumBuf: Float64Array): void {
+    sgdStepCpu(n, opts, param, grad, momentumBuf);
+  }
+  adamStep(n: number, opts: AdamOptions, param: Float64Array, grad: Float64Array, m: Float64Array, v: Float64Array): void {
+    adamStepCpu(n, opts, param, grad, m, v);
+  }
+  sumSquares(n: number, x: Float64Array, out: Float64Array, outIndex: number): void {
+    sumSquaresCpu(n, x, out, outIndex);
+  }
+  fill(n: number, value: number, x: Float64Array): void {
+    fillCpu(n, value, x);
+  }
+  scaleAdd(n: number, alpha: number, x: Float64Array, y: Float64Array): void {
+    scaleAddCpu(n, alpha, x, y);
+  }
+  gatherBatch(opts: GatherBatchOptions, images: Float64Array, indices: Float64Array, out: Float64Array): void {
+    gatherBatchCpu(opts, images, indices, out);
+  }
+  gatherLabels(count: number, labels: Float64Array, indices: Float64Array, out: Float64Array): void {
+    gatherLabelsCpu(count, labels, indices, out);
   }
 }

@@ -9,6 +9,13 @@ import {
   explicitConvForward,
 } from '../conv/explicitConv';
 import type { GemmSpec } from '../gemm';
+// Training ops (BatchNorm, loss, optimizers, reductions, batch assembly).
+import type { AdamOptions, BatchNormGeometry, GatherBatchOptions, SgdOptions } from '../backend';
+import { batchNorm2dBackwardGpu, batchNorm2dEvalGpu, batchNorm2dTrainGpu } from './ops/batchNorm';
+import { gatherBatchGpu, gatherLabelsGpu, uploadBytesGpu, uploadU32Gpu } from './ops/batch';
+import { crossEntropyGpu } from './ops/crossEntropy';
+import { adamStepGpu, sgdStepGpu } from './ops/optim';
+import { fillGpu, scaleAddGpu, sumSquaresGpu } from './ops/reduce';
 import type { GpuContext } from './context';
 import type { GpuTensor } from './gpuTensor';
 import { biasAddGpu, biasGradGpu, col2imGpu, gemmGpu, im2colGpu } from './ops/convPrimitives';
@@ -67,5 +74,46 @@ export class WebGpuBackend implements Backend<GpuTensor> {
   }
   conv2dBackwardBias(g: Conv2dGeometry, dOut: GpuTensor, dBias: GpuTensor, accumulate: boolean): void {
     explicitConvBackwardBias(this, g, dOut, dBias, accumulate);
+  }
+
+  // --- Training ops: BatchNorm2d, cross-entropy, optimizers, reductions, batch assembly ---------
+  uploadBytes(bytes: Uint8Array, label: string): GpuTensor {
+    return uploadBytesGpu(this.ctx, bytes, label);
+  }
+  uploadU32(values: Uint32Array, label: string): GpuTensor {
+    return uploadU32Gpu(this.ctx, values, label);
+  }
+  batchNorm2dTrain(g: BatchNormGeometry, eps: number, momentum: number, x: GpuTensor, gamma: GpuTensor, beta: GpuTensor, y: GpuTensor, saveMean: GpuTensor, saveInvStd: GpuTensor, runningMean: GpuTensor, runningVar: GpuTensor): void {
+    batchNorm2dTrainGpu(this.ctx, g, eps, momentum, x, gamma, beta, y, saveMean, saveInvStd, runningMean, runningVar);
+  }
+  batchNorm2dEval(g: BatchNormGeometry, eps: number, x: GpuTensor, gamma: GpuTensor, beta: GpuTensor, runningMean: GpuTensor, runningVar: GpuTensor, y: GpuTensor): void {
+    batchNorm2dEvalGpu(this.ctx, g, eps, x, gamma, beta, runningMean, runningVar, y);
+  }
+  batchNorm2dBackward(g: BatchNormGeometry, x: GpuTensor, dY: GpuTensor, gamma: GpuTensor, saveMean: GpuTensor, saveInvStd: GpuTensor, dX: GpuTensor, dGamma: GpuTensor, dBeta: GpuTensor, accumulate: boolean): void {
+    batchNorm2dBackwardGpu(this.ctx, g, x, dY, gamma, saveMean, saveInvStd, dX, dGamma, dBeta, accumulate);
+  }
+  crossEntropy(n: number, classes: number, logits: GpuTensor, targets: GpuTensor, loss: GpuTensor, dLogits: GpuTensor, correct: GpuTensor): void {
+    crossEntropyGpu(this.ctx, n, classes, logits, targets, loss, dLogits, correct);
+  }
+  sgdStep(n: number, opts: SgdOptions, param: GpuTensor, grad: GpuTensor, momentumBuf: GpuTensor): void {
+    sgdStepGpu(this.ctx, n, opts, param, grad, momentumBuf);
+  }
+  adamStep(n: number, opts: AdamOptions, param: GpuTensor, grad: GpuTensor, m: GpuTensor, v: GpuTensor): void {
+    adamStepGpu(this.ctx, n, opts, param, grad, m, v);
+  }
+  sumSquares(n: number, x: GpuTensor, out: GpuTensor, outIndex: number): void {
+    sumSquaresGpu(this.ctx, n, x, out, outIndex);
+  }
+  fill(n: number, value: number, x: GpuTensor): void {
+    fillGpu(this.ctx, n, value, x);
+  }
+  scaleAdd(n: number, alpha: number, x: GpuTensor, y: GpuTensor): void {
+    scaleAddGpu(this.ctx, n, alpha, x, y);
+  }
+  gatherBatch(opts: GatherBatchOptions, images: GpuTensor, indices: GpuTensor, out: GpuTensor): void {
+    gatherBatchGpu(this.ctx, opts, images, indices, out);
+  }
+  gatherLabels(count: number, labels: GpuTensor, indices: GpuTensor, out: GpuTensor): void {
+    gatherLabelsGpu(this.ctx, count, labels, indices, out);
   }
 }

@@ -1,0 +1,20 @@
+// axpy.wgsl — y[i] += alpha · x[i] for i < n (BLAS axpy)
+//
+// What: gradient accumulation and other in-place scaled adds.
+// Layouts: x, y (n) f32.
+// Bindings: 0 uniform Params, 1 x (read), 2 y (read_write).
+// Uniforms: total = n, rowPitch, alpha.
+// Dispatch: one invocation per element, 256 per workgroup, index gid.x + gid.y · rowPitch.
+
+struct Params { total: u32, rowPitch: u32, alpha: f32 }
+
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read_write> y: array<f32>;
+
+@compute @workgroup_size(256, 1, 1)
+fn main(@builtin(global_invocation_id) gid: vec3u) {
+  let i = gid.x + gid.y * p.rowPitch;
+  if (i >= p.total) { return; }
+  y[i] = y[i] + p.alpha * x[i];
+}
