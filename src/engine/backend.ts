@@ -7,6 +7,7 @@
 
 import type { Conv2dGeometry } from './conv/geometry';
 import type { GemmSpec } from './gemm';
+import type { Pool2dGeometry } from './pool/geometry';
 
 export type ConvAlgorithm = 'im2col' | 'implicit' | 'direct' | 'auto';
 
@@ -79,6 +80,26 @@ export interface Backend<B> {
   conv2dBackwardWeight(g: Conv2dGeometry, input: B, dOut: B, dWeight: B, accumulate: boolean): void;
   /** dBias (+)= Σ_{n,h,w} dOut. */
   conv2dBackwardBias(g: Conv2dGeometry, dOut: B, dBias: B, accumulate: boolean): void;
+
+  // --- Activations, pools, dropout (cpu/{activation,pool,dropout}.ts, webgpu/ops/ same names) ---
+  // n is the element count; every backward overwrites its dX. Flatten needs no op (a reshape).
+
+  relu(n: number, x: B, y: B): void;
+  /** dX = dY where y > 0 (PyTorch's threshold_backward on the OUTPUT, so relu may run in place). */
+  reluBackward(n: number, y: B, dY: B, dX: B): void;
+  leakyRelu(n: number, slope: number, x: B, y: B): void;
+  /** dX = dY where x > 0, slope · dY elsewhere (reads the INPUT). */
+  leakyReluBackward(n: number, slope: number, x: B, dY: B, dX: B): void;
+  /** argmax: one per output, the flat index h·W + w inside the input plane (a u32 on the GPU, so
+   *  read() of it is meaningless there; a float64 number on the CPU). Ties keep the first maximum. */
+  maxPool2d(g: Pool2dGeometry, x: B, y: B, argmax: B): void;
+  maxPool2dBackward(g: Pool2dGeometry, dY: B, argmax: B, dX: B): void;
+  /** count_include_pad as in g; dilation must be 1. */
+  avgPool2d(g: Pool2dGeometry, x: B, y: B): void;
+  avgPool2dBackward(g: Pool2dGeometry, dY: B, dX: B): void;
+  /** Training-mode dropout: mask = 0 or 1/(1−p) from a hash of (seed, index), y = x · mask. */
+  dropout(n: number, p: number, seed: number, x: B, y: B, mask: B): void;
+  dropoutBackward(n: number, dY: B, mask: B, dX: B): void;
 
   // --- Training ops: BatchNorm2d, softmax cross-entropy, optimizers, reductions, batches -------
   // Linear has no ops of its own: it is gemm with the plans of linear/gemmPlan.ts plus biasAdd.

@@ -13,6 +13,11 @@ import {
 import { biasAddCpu, biasGradCpu } from './bias';
 import { gemmCpu } from './gemm';
 import { col2imCpu, im2colCpu } from './im2col';
+// Activations, pools, dropout.
+import type { Pool2dGeometry } from '../pool/geometry';
+import { leakyReluBackwardCpu, leakyReluCpu, reluBackwardCpu, reluCpu } from './activation';
+import { dropoutBackwardCpu, dropoutCpu } from './dropout';
+import { avgPool2dBackwardCpu, avgPool2dCpu, maxPool2dBackwardCpu, maxPool2dCpu } from './pool';
 // Training ops (BatchNorm, loss, optimizers, reductions, batch assembly).
 import type { AdamOptions, BatchNormGeometry, GatherBatchOptions, SgdOptions } from '../backend';
 import { batchNorm2dBackwardCpu, batchNorm2dEvalCpu, batchNorm2dTrainCpu } from './batchNorm';
@@ -70,6 +75,38 @@ export class CpuBackend implements Backend<Float64Array> {
   }
   conv2dBackwardBias(g: Conv2dGeometry, dOut: Float64Array, dBias: Float64Array, accumulate: boolean): void {
     explicitConvBackwardBias(this, g, dOut, dBias, accumulate);
+  }
+
+  // --- Activations, pools, dropout ----------------------------------------------------------------
+  relu(n: number, x: Float64Array, y: Float64Array): void {
+    reluCpu(n, x, y);
+  }
+  reluBackward(n: number, y: Float64Array, dY: Float64Array, dX: Float64Array): void {
+    reluBackwardCpu(n, y, dY, dX);
+  }
+  leakyRelu(n: number, slope: number, x: Float64Array, y: Float64Array): void {
+    leakyReluCpu(n, slope, x, y);
+  }
+  leakyReluBackward(n: number, slope: number, x: Float64Array, dY: Float64Array, dX: Float64Array): void {
+    leakyReluBackwardCpu(n, slope, x, dY, dX);
+  }
+  maxPool2d(g: Pool2dGeometry, x: Float64Array, y: Float64Array, argmax: Float64Array): void {
+    maxPool2dCpu(g, x, y, argmax);
+  }
+  maxPool2dBackward(g: Pool2dGeometry, dY: Float64Array, argmax: Float64Array, dX: Float64Array): void {
+    maxPool2dBackwardCpu(g, dY, argmax, dX);
+  }
+  avgPool2d(g: Pool2dGeometry, x: Float64Array, y: Float64Array): void {
+    avgPool2dCpu(g, x, y);
+  }
+  avgPool2dBackward(g: Pool2dGeometry, dY: Float64Array, dX: Float64Array): void {
+    avgPool2dBackwardCpu(g, dY, dX);
+  }
+  dropout(n: number, p: number, seed: number, x: Float64Array, y: Float64Array, mask: Float64Array): void {
+    dropoutCpu(n, p, seed, x, y, mask);
+  }
+  dropoutBackward(n: number, dY: Float64Array, mask: Float64Array, dX: Float64Array): void {
+    dropoutBackwardCpu(n, dY, mask, dX);
   }
 
   // --- Training ops: BatchNorm2d, cross-entropy, optimizers, reductions, batch assembly ---------

@@ -19,6 +19,11 @@ import { fillGpu, scaleAddGpu, sumSquaresGpu } from './ops/reduce';
 import type { GpuContext } from './context';
 import type { GpuTensor } from './gpuTensor';
 import { biasAddGpu, biasGradGpu, col2imGpu, gemmGpu, im2colGpu } from './ops/convPrimitives';
+// Activations, pools, dropout.
+import type { Pool2dGeometry } from '../pool/geometry';
+import { leakyReluBackwardGpu, leakyReluGpu, reluBackwardGpu, reluGpu } from './ops/activation';
+import { dropoutBackwardGpu, dropoutGpu } from './ops/dropout';
+import { avgPool2dBackwardGpu, avgPool2dGpu, maxPool2dBackwardGpu, maxPool2dGpu } from './ops/pool';
 
 export class WebGpuBackend implements Backend<GpuTensor> {
   readonly kind = 'webgpu' as const;
@@ -74,6 +79,38 @@ export class WebGpuBackend implements Backend<GpuTensor> {
   }
   conv2dBackwardBias(g: Conv2dGeometry, dOut: GpuTensor, dBias: GpuTensor, accumulate: boolean): void {
     explicitConvBackwardBias(this, g, dOut, dBias, accumulate);
+  }
+
+  // --- Activations, pools, dropout ----------------------------------------------------------------
+  relu(n: number, x: GpuTensor, y: GpuTensor): void {
+    reluGpu(this.ctx, n, x, y);
+  }
+  reluBackward(n: number, y: GpuTensor, dY: GpuTensor, dX: GpuTensor): void {
+    reluBackwardGpu(this.ctx, n, y, dY, dX);
+  }
+  leakyRelu(n: number, slope: number, x: GpuTensor, y: GpuTensor): void {
+    leakyReluGpu(this.ctx, n, slope, x, y);
+  }
+  leakyReluBackward(n: number, slope: number, x: GpuTensor, dY: GpuTensor, dX: GpuTensor): void {
+    leakyReluBackwardGpu(this.ctx, n, slope, x, dY, dX);
+  }
+  maxPool2d(g: Pool2dGeometry, x: GpuTensor, y: GpuTensor, argmax: GpuTensor): void {
+    maxPool2dGpu(this.ctx, g, x, y, argmax);
+  }
+  maxPool2dBackward(g: Pool2dGeometry, dY: GpuTensor, argmax: GpuTensor, dX: GpuTensor): void {
+    maxPool2dBackwardGpu(this.ctx, g, dY, argmax, dX);
+  }
+  avgPool2d(g: Pool2dGeometry, x: GpuTensor, y: GpuTensor): void {
+    avgPool2dGpu(this.ctx, g, x, y);
+  }
+  avgPool2dBackward(g: Pool2dGeometry, dY: GpuTensor, dX: GpuTensor): void {
+    avgPool2dBackwardGpu(this.ctx, g, dY, dX);
+  }
+  dropout(n: number, p: number, seed: number, x: GpuTensor, y: GpuTensor, mask: GpuTensor): void {
+    dropoutGpu(this.ctx, n, p, seed, x, y, mask);
+  }
+  dropoutBackward(n: number, dY: GpuTensor, mask: GpuTensor, dX: GpuTensor): void {
+    dropoutBackwardGpu(this.ctx, n, dY, mask, dX);
   }
 
   // --- Training ops: BatchNorm2d, cross-entropy, optimizers, reductions, batch assembly ---------

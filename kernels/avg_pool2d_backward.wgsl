@@ -1,0 +1,58 @@
+// avg_pool2d_backward.wgsl — dX[n, c, h, w] = Σ dY[n, c, oh, ow] / divisor(oh, ow) over the windows containing (h, w).
+//
+// What: the adjoint of avg_pool2d.wgsl, written as a gather: each input pixel enumerates the
+//   windows that can contain it (tap i of window oh lands on h when oh = (h + ph − i)/sh divides
+//   exactly and is < Ho; likewise for w). No atomics, fixed order, deterministic. The divisor is
+//   the forward's, recomputed per window.
+// Layouts: dY (N, C, Ho, Wo), dX (N, C, H, W), row-major f32; dX is overwritten.
+// Bindings: 0 uniform Params, 1 dY (read), 2 dX (write).
+// Uniforms: total = N·C·H·W; the rest as in avg_pool2d.wgsl.
+// Dispatch: one invocation per input element, 256 per workgroup, linear index gid.x + gid.y · rowPitch.
+
+struct Params {
+  total: u32, rowPitch: u32, inHeight: u32, inWidth: u32,
+  outHeight: u32, outWidth: u32, kernelH: u32, kernelW: u32,
+  strideH: u32, strideW: u32, padH: u32, padW: u32,
+  dilationH: u32, dilationW: u32, countIncludePad: u32,
+}
+
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> dY: array<f32>;
+@group(0) @binding(2) var<storage, read_write> dX: array<f32>;
+
+// The same divisor as avg_pool2d.wgsl, for the window starting at (h0, w0).
+fn divisor(h0: i32, w0: i32) -> f32 {
+  let h1 = min(h0 + i32(p.kernelH), i32(p.inHeight + p.padH));
+  let w1 = min(w0 + i32(p.kernelW), i32(p.inWidth + p.padW));
+  if (p.countIncludePad != 0u) { return f32((h1 - h0) * (w1 - w0)); }
+  return f32((min(h1, i32(p.inHeight)) - max(h0, 0)) * (min(w1, i32(p.inWidth)) - max(w0, 0)));
+}
+
+@compute @workgroup_size(256, 1, 1)
+fn main(@builtin(global_invocation_id) gid: vec3u) {
+  let idx = gid.x + gid.y * p.rowPitch;
+  if (idx >= p.total) { return; }
+  let w = idx % p.inWidth;
+  let h = (idx / p.inWidth) % p.inHeight;
+  let plane = idx / (p.inWidth * p.inHeight);
+  let outBase = plane * p.outHeight * p.outWidth;
+  var sum = 0.0;
+  for (var i = 0u; i < p.kernelH; i++) {
+    if (h + p.padH < i) { break; }
+    let th = h + p.padH - i;
+    if (th % p.strideH != 0u) { continue; }
+    let oh = th / p.strideH;
+    if (oh >= p.outHeight) { continue; }
+    for (var j = 0u; j < p.kernelW; j++) {
+      if (w + p.padW < j) { break; }
+      let tw = w + p.padW - j;
+      if (tw % p.strideW != 0u) { continue; }
+      let ow = tw / p.strideW;
+      if (ow >= p.outWidth) { continue; }
+      let h0 = i32(oh * p.strideH) - i32(p.padH);
+      let w0 = i32(ow * p.strideW) - i32(p.padW);
+      sum += dY[outBase + oh * p.outWidth + ow] / divisor(h0, w0);
+    }
+  }
+  dX[idx] = sum;
+}
