@@ -1,0 +1,106 @@
+// The model spec: an nn.Sequential described as data.
+//
+// Field names and defaults are PyTorch's (nn.Conv2d, nn.Linear, F.max_pool2d, ...) so that a spec
+// reads like the Python it mirrors and a checkpoint's state_dict names line up. A ModelSpec value
+// is always canonical: every default filled in, every size argument a [h, w] pair, keys in the
+// order of the interfaces below. layers.ts is the only place that builds layer objects.
+
+export const MODEL_FORMAT = 'convlab-model/1';
+
+export type Pair = [number, number];
+
+/**
+ * Canonical conv padding: a pair, or 'same' only where PyTorch pads asymmetrically (an even
+ * dilated kernel). 'valid' and a symmetric 'same' are rewritten to the equal pair, so two
+ * models that compute the same thing serialise the same.
+ */
+export type ConvPadding = Pair | 'same';
+
+export interface Conv2dLayer {
+  type: 'conv2d';
+  out_channels: number;
+  kernel_size: Pair;
+  stride: Pair;
+  padding: ConvPadding;
+  dilation: Pair;
+  groups: number;
+  bias: boolean;
+}
+
+/** in_features is not stored: it follows from the input and the layers before it. */
+export interface LinearLayer {
+  type: 'linear';
+  out_features: number;
+  bias: boolean;
+}
+
+export interface ReluLayer {
+  type: 'relu';
+}
+
+export interface LeakyReluLayer {
+  type: 'leaky_relu';
+  negative_slope: number;
+}
+
+export interface MaxPool2dLayer {
+  type: 'max_pool2d';
+  kernel_size: Pair;
+  stride: Pair;
+  padding: Pair;
+  dilation: Pair;
+  ceil_mode: boolean;
+}
+
+export interface AvgPool2dLayer {
+  type: 'avg_pool2d';
+  kernel_size: Pair;
+  stride: Pair;
+  padding: Pair;
+  ceil_mode: boolean;
+  count_include_pad: boolean;
+}
+
+/** nn.Flatten() with its defaults (start_dim=1): everything but the batch becomes one axis. */
+export interface FlattenLayer {
+  type: 'flatten';
+}
+
+export interface DropoutLayer {
+  type: 'dropout';
+  p: number;
+}
+
+/** num_features is not stored: it is the channel count of the input. */
+export interface BatchNorm2dLayer {
+  type: 'batch_norm2d';
+  eps: number;
+  momentum: number;
+  affine: boolean;
+}
+
+export type LayerSpec =
+  | Conv2dLayer
+  | LinearLayer
+  | ReluLayer
+  | LeakyReluLayer
+  | MaxPool2dLayer
+  | AvgPool2dLayer
+  | FlattenLayer
+  | DropoutLayer
+  | BatchNorm2dLayer;
+
+export type LayerType = LayerSpec['type'];
+
+export const LAYER_TYPES: readonly LayerType[] = [
+  'conv2d', 'linear', 'relu', 'leaky_relu', 'max_pool2d', 'avg_pool2d', 'flatten', 'dropout', 'batch_norm2d',
+];
+
+/** Per-sample input shape [C, H, W], as a dataset describes its images. */
+export type InputShape = [number, number, number];
+
+export interface ModelSpec {
+  format: typeof MODEL_FORMAT;
+  input: InputShape;
+  layers: LayerSpec[];
+}
