@@ -4,6 +4,7 @@
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(argv: string[]): Promise<number> }> }> = {
   verify: { summary: 'run a convlab-cases/1 file through the WebGPU kernels', load: () => import('./commands/verify') },
+  train: { summary: 'train a model headless (same engine as the app) and save the run', load: () => import('./commands/train') },
 };
 
 function usage(): string {

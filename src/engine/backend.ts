@@ -11,6 +11,14 @@ import type { Pool2dGeometry } from './pool/geometry';
 
 export type ConvAlgorithm = 'im2col' | 'implicit' | 'direct' | 'auto';
 
+/** The phases GPU time is reported in. 'data' is batch assembly, 'loss' the loss and its gradient. */
+export type Phase = 'data' | 'forward' | 'loss' | 'grad-input' | 'grad-weight' | 'grad-bias' | 'optimizer' | 'metrics';
+
+export interface KernelScope {
+  layer: string;
+  phase: Phase;
+}
+
 // --- Training ops (BatchNorm, loss, optimizers, reductions, batch assembly): types ---------------
 
 /** A BatchNorm2d input seen as (batch, channels, pixels) with pixels = H·W. */
@@ -64,6 +72,11 @@ export interface Backend<B> {
   length(t: B): number;
   /** Send recorded work to the device (no-op on the CPU). */
   flush(): void;
+  /** Name the work that follows — a layer ('0.conv2d') and a phase — so GPU timings can be
+   *  grouped by layer and phase. null clears it. */
+  setScope(scope: KernelScope | null): void;
+  /** dst[dstOffset + i] = src[srcOffset + i] for i < length (element offsets). */
+  copy(src: B, srcOffset: number, dst: B, dstOffset: number, length: number): void;
 
   // The primitives of SpatialConvolutionMM.
   im2col(g: Conv2dGeometry, input: B, columns: B): void;

@@ -47,6 +47,10 @@ export class CpuBackend implements Backend<Float64Array> {
     return t.length;
   }
   flush(): void {}
+  setScope(): void {}
+  copy(src: Float64Array, srcOffset: number, dst: Float64Array, dstOffset: number, length: number): void {
+    dst.set(src.subarray(srcOffset, srcOffset + length), dstOffset);
+  }
 
   im2col(g: Conv2dGeometry, input: Float64Array, columns: Float64Array): void {
     im2colCpu(g, input, columns);

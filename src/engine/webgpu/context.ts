@@ -11,10 +11,11 @@ import { type GpuTensor, BufferUsage } from './gpuTensor';
 import { type KernelSpec, packUniforms } from './kernelSpec';
 import { type OverrideConstants, PipelineCache } from './pipelineCache';
 import type { AdapterSummary } from './device';
+import type { KernelScope } from '../backend';
 
 /** Lets a profiler attach timestamp writes to each pass without the ops knowing. */
 export interface PassObserver {
-  timestampWrites(label: string): GPUComputePassTimestampWrites | undefined;
+  timestampWrites(label: string, scope: KernelScope | null): GPUComputePassTimestampWrites | undefined;
 }
 
 export interface DispatchArgs {
@@ -31,6 +32,8 @@ export class GpuContext {
   readonly pipelines: PipelineCache;
   readonly pool: BufferPool;
   observer: PassObserver | null = null;
+  /** Layer and phase of the dispatches being recorded; part of every pass label. */
+  scope: KernelScope | null = null;
   dispatchCount = 0;
   submitCount = 0;
   readbackCount = 0;
@@ -42,7 +45,7 @@ export class GpuContext {
 
   /** `keepAlive` holds whatever must outlive the device: Dawn for Node tears its instance
    *  down (and crashes in-flight work) once the object returned by create() is collected. */
-  constructor(readonly device: GPUDevice, readonly adapter: AdapterSummary, private keepAlive: unknown = null) {
+  constructor(readonly device: GPUDevice, readonly adapter: AdapterSummary, public keepAlive: unknown = null) {
     this.pipelines = new PipelineCache(device);
     this.pool = new BufferPool(device);
     device.lost.then((info) => {
@@ -95,8 +98,9 @@ export class GpuContext {
       ],
     });
     this.encoder ??= this.device.createCommandEncoder({ label: 'convlab-step' });
-    const timestampWrites = this.observer?.timestampWrites(args.label);
-    const pass = this.encoder.beginComputePass(timestampWrites ? { label: args.label, timestampWrites } : { label: args.label });
+    const label = this.scope ? `${this.scope.layer}|${this.scope.phase}|${args.label}` : args.label;
+    const timestampWrites = this.observer?.timestampWrites(label, this.scope);
+    const pass = this.encoder.beginComputePass(timestampWrites ? { label, timestampWrites } : { label });
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, bindGroup);
     pass.dispatchWorkgroups(args.workgroups[0], args.workgroups[1], args.workgroups[2]);

@@ -1,6 +1,6 @@
 // The WebGPU backend: every op records WGSL dispatches into the context's pending encoder.
 
-import type { Backend } from '../backend';
+import type { Backend, KernelScope } from '../backend';
 import type { Conv2dGeometry } from '../conv/geometry';
 import {
   explicitConvBackwardBias,
@@ -51,6 +51,12 @@ export class WebGpuBackend implements Backend<GpuTensor> {
   flush(): void {
     this.ctx.submit();
   }
+  setScope(scope: KernelScope | null): void {
+    this.ctx.scope = scope;
+  }
+  copy(src: GpuTensor, srcOffset: number, dst: GpuTensor, dstOffset: number, length: number): void {
+    this.ctx.copy(src, dst, length, srcOffset, dstOffset);
+  }
 
   im2col(g: Conv2dGeometry, input: GpuTensor, columns: GpuTensor): void {
     im2colGpu(this.ctx, g, input, columns);
@@ -79,38 +85,6 @@ export class WebGpuBackend implements Backend<GpuTensor> {
   }
   conv2dBackwardBias(g: Conv2dGeometry, dOut: GpuTensor, dBias: GpuTensor, accumulate: boolean): void {
     explicitConvBackwardBias(this, g, dOut, dBias, accumulate);
-  }
-
-  // --- Activations, pools, dropout ----------------------------------------------------------------
-  relu(n: number, x: GpuTensor, y: GpuTensor): void {
-    reluGpu(this.ctx, n, x, y);
-  }
-  reluBackward(n: number, y: GpuTensor, dY: GpuTensor, dX: GpuTensor): void {
-    reluBackwardGpu(this.ctx, n, y, dY, dX);
-  }
-  leakyRelu(n: number, slope: number, x: GpuTensor, y: GpuTensor): void {
-    leakyReluGpu(this.ctx, n, slope, x, y);
-  }
-  leakyReluBackward(n: number, slope: number, x: GpuTensor, dY: GpuTensor, dX: GpuTensor): void {
-    leakyReluBackwardGpu(this.ctx, n, slope, x, dY, dX);
-  }
-  maxPool2d(g: Pool2dGeometry, x: GpuTensor, y: GpuTensor, argmax: GpuTensor): void {
-    maxPool2dGpu(this.ctx, g, x, y, argmax);
-  }
-  maxPool2dBackward(g: Pool2dGeometry, dY: GpuTensor, argmax: GpuTensor, dX: GpuTensor): void {
-    maxPool2dBackwardGpu(this.ctx, g, dY, argmax, dX);
-  }
-  avgPool2d(g: Pool2dGeometry, x: GpuTensor, y: GpuTensor): void {
-    avgPool2dGpu(this.ctx, g, x, y);
-  }
-  avgPool2dBackward(g: Pool2dGeometry, dY: GpuTensor, dX: GpuTensor): void {
-    avgPool2dBackwardGpu(this.ctx, g, dY, dX);
-  }
-  dropout(n: number, p: number, seed: number, x: GpuTensor, y: GpuTensor, mask: GpuTensor): void {
-    dropoutGpu(this.ctx, n, p, seed, x, y, mask);
-  }
-  dropoutBackward(n: number, dY: GpuTensor, mask: GpuTensor, dX: GpuTensor): void {
-    dropoutBackwardGpu(this.ctx, n, dY, mask, dX);
   }
 
   // --- Training ops: BatchNorm2d, cross-entropy, optimizers, reductions, batch assembly ---------
@@ -152,5 +126,37 @@ export class WebGpuBackend implements Backend<GpuTensor> {
   }
   gatherLabels(count: number, labels: GpuTensor, indices: GpuTensor, out: GpuTensor): void {
     gatherLabelsGpu(this.ctx, count, labels, indices, out);
+  }
+
+  // --- Activations, pools, dropout ----------------------------------------------------------------
+  relu(n: number, x: GpuTensor, y: GpuTensor): void {
+    reluGpu(this.ctx, n, x, y);
+  }
+  reluBackward(n: number, y: GpuTensor, dY: GpuTensor, dX: GpuTensor): void {
+    reluBackwardGpu(this.ctx, n, y, dY, dX);
+  }
+  leakyRelu(n: number, slope: number, x: GpuTensor, y: GpuTensor): void {
+    leakyReluGpu(this.ctx, n, slope, x, y);
+  }
+  leakyReluBackward(n: number, slope: number, x: GpuTensor, dY: GpuTensor, dX: GpuTensor): void {
+    leakyReluBackwardGpu(this.ctx, n, slope, x, dY, dX);
+  }
+  maxPool2d(g: Pool2dGeometry, x: GpuTensor, y: GpuTensor, argmax: GpuTensor): void {
+    maxPool2dGpu(this.ctx, g, x, y, argmax);
+  }
+  maxPool2dBackward(g: Pool2dGeometry, dY: GpuTensor, argmax: GpuTensor, dX: GpuTensor): void {
+    maxPool2dBackwardGpu(this.ctx, g, dY, argmax, dX);
+  }
+  avgPool2d(g: Pool2dGeometry, x: GpuTensor, y: GpuTensor): void {
+    avgPool2dGpu(this.ctx, g, x, y);
+  }
+  avgPool2dBackward(g: Pool2dGeometry, dY: GpuTensor, dX: GpuTensor): void {
+    avgPool2dBackwardGpu(this.ctx, g, dY, dX);
+  }
+  dropout(n: number, p: number, seed: number, x: GpuTensor, y: GpuTensor, mask: GpuTensor): void {
+    dropoutGpu(this.ctx, n, p, seed, x, y, mask);
+  }
+  dropoutBackward(n: number, dY: GpuTensor, mask: GpuTensor, dX: GpuTensor): void {
+    dropoutBackwardGpu(this.ctx, n, dY, mask, dX);
   }
 }

@@ -1,0 +1,53 @@
+// ReLU and LeakyReLU: elementwise forward, and the backward that masks the incoming gradient.
+
+import { Tensor } from '../autograd/tensor';
+import { type Buffer, type ForwardContext, type Layer, type Parameter, layerName } from './layer';
+
+export class ReluLayer<B> implements Layer<B> {
+  readonly type = 'relu';
+  constructor(readonly index: number) {}
+  parameters(): Parameter<B>[] { return []; }
+  buffers(): Buffer<B>[] { return []; }
+  outputShape(input: readonly number[]): number[] { return [...input]; }
+
+  forward(x: Tensor<B>, { be, tape }: ForwardContext<B>): Tensor<B> {
+    const layer = layerName(this);
+    const n = x.size;
+    const y = tape.temp(n, `${layer}.out`);
+    be.setScope({ layer, phase: 'forward' });
+    be.relu(n, x.data, y);
+    const out = new Tensor(y, x.shape, true);
+    tape.record(() => {
+      if (!x.requiresGrad) return;
+      be.setScope({ layer, phase: 'grad-input' });
+      x.grad = tape.temp(n, `${layer}.dInput`);
+      // PyTorch's threshold_backward masks by the output (y > 0), same as by x > 0.
+      be.reluBackward(n, y, out.grad!, x.grad);
+    });
+    return out;
+  }
+}
+
+export class LeakyReluLayer<B> implements Layer<B> {
+  readonly type = 'leaky_relu';
+  constructor(readonly index: number, readonly negativeSlope: number) {}
+  parameters(): Parameter<B>[] { return []; }
+  buffers(): Buffer<B>[] { return []; }
+  outputShape(input: readonly number[]): number[] { return [...input]; }
+
+  forward(x: Tensor<B>, { be, tape }: ForwardContext<B>): Tensor<B> {
+    const layer = layerName(this);
+    const n = x.size;
+    const y = tape.temp(n, `${layer}.out`);
+    be.setScope({ layer, phase: 'forward' });
+    be.leakyRelu(n, this.negativeSlope, x.data, y);
+    const out = new Tensor(y, x.shape, true);
+    tape.record(() => {
+      if (!x.requiresGrad) return;
+      be.setScope({ layer, phase: 'grad-input' });
+      x.grad = tape.temp(n, `${layer}.dInput`);
+      be.leakyReluBackward(n, this.negativeSlope, x.data, out.grad!, x.grad);
+    });
+    return out;
+  }
+}

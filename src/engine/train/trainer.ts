@@ -1,0 +1,329 @@
+// The training loop. Per step, everything stays on the device and goes out in one submit:
+//
+//   gather batch (indices → normalised images, labels) → forward (tape records) →
+//   softmax cross-entropy (loss, dLogits, correct) → backward (tape, newest first) →
+//   Σ grad² per parameter → optimizer step → copy [loss, correct, Σgrad²…] to one stats buffer
+//
+// The stats buffer and the timestamps are read back asynchronously; at most PIPELINE_DEPTH steps
+// are in flight, so the CPU records step t+1 while the GPU still runs step t.
+
+import { Random } from '../../shared/random';
+import { Tape } from '../autograd/tape';
+import { Tensor } from '../autograd/tensor';
+import type { Backend } from '../backend';
+import { Sequential } from '../nn/sequential';
+import { Optimizer } from '../optim/optimizer';
+import { learningRate } from '../optim/schedule';
+import type { TrainControl } from './control';
+import { describeDivergence } from './divergence';
+import type { StepTimer } from './timer';
+import type { EpochMetrics, NamedTensor, StepMetrics, TrainConfig, TrainData, TrainSummary } from './types';
+
+const PIPELINE_DEPTH = 2;
+
+export interface TrainerHooks {
+  onStep?(m: StepMetrics): void;
+  onEpoch?(m: EpochMetrics): void | Promise<void>;
+  /** At each epoch end, with the model's state_dict and the optimizer state. */
+  onCheckpoint?(c: { epoch: number; step: number; model: NamedTensor[]; optimizer: NamedTensor[] }): Promise<void>;
+}
+
+export interface TrainerOptions<B> {
+  hooks?: TrainerHooks;
+  control?: TrainControl;
+  timer?: StepTimer;
+  /** Continue a run: weights (and optimizer state) from a checkpoint, counters from where it stopped. */
+  resume?: { model: NamedTensor[]; optimizer: NamedTensor[]; epoch: number; step: number };
+  backendLabel?: B;
+}
+
+interface InFlight {
+  step: number;
+  epoch: number;
+  lr: number;
+  batch: number;
+  stats: Promise<Float64Array>;
+  timing: Promise<Record<string, number> | undefined>;
+}
+
+export class Trainer<B> {
+  readonly model: Sequential<B>;
+  readonly optimizer: Optimizer<B>;
+  private readonly images: B;
+  private readonly labels: B;
+  private step = 0;
+  private epoch = 0;
+  private readonly started = performance.now();
+  private lastRate = { time: performance.now(), images: 0 };
+  private imagesSeen = 0;
+  private divergence: string | undefined;
+  private latest = { loss: NaN, accuracy: NaN, imagesPerSecond: 0 };
+  private epochTotals = { loss: 0, correct: 0, count: 0 };
+
+  constructor(readonly be: Backend<B>, readonly config: TrainConfig, readonly data: TrainData, readonly options: TrainerOptions<B> = {}) {
+    const [c, h, w] = config.spec.input;
+    if (c !== data.channels || h !== data.height || w !== data.width) {
+      throw new Error(`the model expects ${c}×${h}×${w} inputs but the dataset has ${data.channels}×${data.height}×${data.width} images`);
+    }
+    this.model = new Sequential(config.spec, be, config.seed);
+    const classes = this.model.outputShape([1, c, h, w]);
+    if (classes.length !== 2 || classes[1] !== data.classes) {
+      throw new Error(`the model ends with ${classes.slice(1).join('×')} outputs but the dataset has ${data.classes} classes: the last layer should be linear(${data.classes})`);
+    }
+    this.optimizer = new Optimizer(be, this.model.parameters(), config.optimizer);
+    be.setScope({ layer: 'data', phase: 'data' });
+    this.images = be.uploadBytes(data.images, 'dataset-images');
+    this.labels = be.uploadBytes(data.labels, 'dataset-labels');
+    if (options.resume) this.restore(options.resume);
+  }
+
+  get stepsPerEpoch(): number {
+    return Math.ceil(this.data.trainIndices.length / this.config.batchSize);
+  }
+
+  get totalSteps(): number {
+    const all = this.config.epochs * this.stepsPerEpoch;
+    return this.config.maxSteps !== undefined ? Math.min(all, this.config.maxSteps) : all;
+  }
+
+  async run(): Promise<TrainSummary> {
+    const { config, options } = this;
+    const control = options.control;
+    const inFlight: InFlight[] = [];
+    let status: TrainSummary['status'] = 'completed';
+    let lastVal = { loss: NaN, accuracy: NaN };
+
+    outer: for (; this.epoch < config.epochs; ) {
+      const order = this.epochOrder(this.epoch);
+      const firstStepOfEpoch = this.epoch * this.stepsPerEpoch;
+      this.epochTotals = { loss: 0, correct: 0, count: 0 };
+      const epochStart = performance.now();
+      for (let s = this.step - firstStepOfEpoch; s < this.stepsPerEpoch; s++) {
+        if (this.step >= this.totalSteps) break outer;
+        await control?.checkpoint();
+        if (control?.stopRequested) { status = 'stopped'; break outer; }
+        const batch = order.subarray(s * config.batchSize, Math.min(order.length, (s + 1) * config.batchSize));
+        inFlight.push(this.trainStep(batch));
+        this.step++;
+        while (inFlight.length > PIPELINE_DEPTH) await this.finishStep(inFlight.shift()!);
+        if (this.divergence) { status = 'diverged'; break outer; }
+      }
+      while (inFlight.length) await this.finishStep(inFlight.shift()!);
+      if (this.divergence) { status = 'diverged'; break; }
+      lastVal = await this.evaluate();
+      this.epoch++;
+      const m: EpochMetrics = {
+        kind: 'epoch', epoch: this.epoch, step: this.step,
+        trainLoss: this.epochTotals.loss / Math.max(1, this.epochTotals.count),
+        trainAccuracy: this.epochTotals.correct / Math.max(1, this.epochTotals.count),
+        valLoss: lastVal.loss, valAccuracy: lastVal.accuracy, seconds: (performance.now() - epochStart) / 1000,
+      };
+      await options.hooks?.onEpoch?.(m);
+      await this.saveCheckpoint();
+    }
+    while (inFlight.length) await this.finishStep(inFlight.shift()!);
+    if (this.divergence) status = 'diverged';
+    if (status !== 'diverged' && this.step > 0 && !(this.step % this.stepsPerEpoch === 0 && this.epoch > 0 && Number.isFinite(lastVal.loss))) {
+      // Stopped (or capped by maxSteps) mid-epoch: still report validation for the weights we have.
+      lastVal = await this.evaluate();
+      await this.saveCheckpoint();
+    }
+    return {
+      status, epochs: this.epoch, steps: this.step,
+      trainLoss: this.latest.loss, valLoss: lastVal.loss, valAccuracy: lastVal.accuracy,
+      imagesPerSecond: this.latest.imagesPerSecond, divergence: this.divergence,
+    };
+  }
+
+  /** The model's state_dict (PyTorch names) and the optimizer state, read back from the device. */
+  async stateDict(): Promise<{ model: NamedTensor[]; optimizer: NamedTensor[] }> {
+    const read = async (name: string, shape: readonly number[], t: B): Promise<NamedTensor> =>
+      ({ name, shape: [...shape], data: Float32Array.from(await this.be.read(t)) });
+    const model: NamedTensor[] = [];
+    for (const layer of this.model.layers) {
+      for (const p of layer.parameters()) model.push(await read(p.name, p.shape, p.data));
+      for (const b of layer.buffers()) model.push(await read(b.name, b.shape, b.data));
+      if ('batchesTracked' in layer) model.push({ name: `${layer.index}.num_batches_tracked`, shape: [], data: Float32Array.of(layer.batchesTracked as number) });
+    }
+    const optimizer: NamedTensor[] = [{ name: 'step', shape: [], data: Float32Array.of(this.optimizer.steps) }];
+    for (const p of this.model.parameters()) {
+      for (const [key, t] of p.state) optimizer.push(await read(`${p.name}.${key}`, p.shape, t));
+    }
+    return { model, optimizer };
+  }
+
+  // --- one step -------------------------------------------------------------------------------
+
+  private trainStep(batchIndices: Uint32Array): InFlight {
+    const { be, config, data, model } = this;
+    const n = batchIndices.length;
+    const lr = learningRate(config.lr, config.schedule, this.step, this.epoch, this.totalSteps);
+    const timer = this.options.timer;
+    timer?.beginStep();
+    const tape = new Tape(be, true);
+
+    be.setScope({ layer: 'data', phase: 'data' });
+    const indices = be.uploadU32(batchIndices, 'batch-indices');
+    const x = tape.temp(n * data.channels * data.height * data.width, 'batch-images');
+    be.gatherBatch({ count: n, channels: data.channels, height: data.height, width: data.width, mean: data.mean, std: data.std }, this.images, indices, x);
+    const targets = tape.temp(n, 'batch-targets');
+    be.gatherLabels(n, this.labels, indices, targets);
+
+    const logits = model.forward(new Tensor(x, [n, data.channels, data.height, data.width], false), { be, tape, training: true, stepSeed: mixSeed(config.seed, this.step) });
+
+    const params = this.optimizer.params;
+    const stats = tape.temp(2 + params.length, 'step-stats');
+    be.setScope({ layer: 'loss', phase: 'loss' });
+    const loss = tape.temp(1, 'loss');
+    const correct = tape.temp(1, 'correct');
+    logits.grad = tape.temp(logits.size, 'dLogits');
+    be.crossEntropy(n, data.classes, logits.data, targets, loss, logits.grad, correct);
+    tape.backward();
+
+    be.setScope({ layer: 'metrics', phase: 'metrics' });
+    be.copy(loss, 0, stats, 0, 1);
+    be.copy(correct, 0, stats, 1, 1);
+    params.forEach((p, i) => be.sumSquares(p.shape.reduce((a, b) => a * b, 1), p.grad, stats, 2 + i));
+    this.optimizer.step(lr);
+    be.setScope(null);
+
+    const handle = timer?.endStep();
+    const statsPromise = be.read(stats); // the step's one submit; resolves when the GPU is done
+    const timing = timer ? statsPromise.then(() => timer.collect(handle)).then(groupTimings) : Promise.resolve(undefined);
+    // If training ends early (an error, a stop) these may never be awaited: keep their
+    // rejections from becoming unhandled. finishStep still sees them when it awaits.
+    statsPromise.catch(() => undefined);
+    timing.catch(() => undefined);
+    be.release(indices);
+    tape.reset();
+    return { step: this.step, epoch: this.epoch, lr, batch: n, stats: statsPromise, timing };
+  }
+
+  private async finishStep(f: InFlight): Promise<void> {
+    const stats = await f.stats;
+    const kernelTimes = await f.timing.catch(() => undefined);
+    const params = this.optimizer.params;
+    const loss = stats[0]!;
+    const accuracy = stats[1]! / f.batch;
+    const gradNorms: Record<string, number> = {};
+    params.forEach((p, i) => (gradNorms[p.name] = Math.sqrt(stats[2 + i]!)));
+    if (!Number.isFinite(loss) || Object.values(gradNorms).some((v) => !Number.isFinite(v))) {
+      this.divergence ??= describeDivergence(f.step, loss, params.map((p) => p.name), gradNorms);
+    }
+    this.imagesSeen += f.batch;
+    const now = performance.now();
+    const elapsed = (now - this.lastRate.time) / 1000;
+    if (elapsed > 0.25) {
+      this.latest.imagesPerSecond = (this.imagesSeen - this.lastRate.images) / elapsed;
+      this.lastRate = { time: now, images: this.imagesSeen };
+    }
+    this.latest.loss = loss;
+    this.latest.accuracy = accuracy;
+    if (Number.isFinite(loss)) {
+      this.epochTotals.loss += loss * f.batch;
+      this.epochTotals.correct += stats[1]!;
+      this.epochTotals.count += f.batch;
+    }
+    this.options.hooks?.onStep?.({
+      kind: 'step', step: f.step + 1, epoch: f.epoch, loss, accuracy, lr: f.lr,
+      imagesPerSecond: this.latest.imagesPerSecond, gradNorms, kernelTimes,
+      timing: this.options.timer?.kind ?? 'coarse', time: (now - this.started) / 1000,
+    });
+  }
+
+  // --- evaluation, checkpoints ----------------------------------------------------------------
+
+  /** Mean loss and accuracy over the validation split, in eval mode, read back once. */
+  async evaluate(batchSize = Math.max(this.config.batchSize, 256)): Promise<{ loss: number; accuracy: number }> {
+    const { be, data, model } = this;
+    const val = data.valIndices;
+    if (val.length === 0) return { loss: NaN, accuracy: NaN };
+    const batches = Math.ceil(val.length / batchSize);
+    const sums = be.zeros(2 * batches, 'val-sums');
+    for (let b = 0; b < batches; b++) {
+      const idx = val.subarray(b * batchSize, Math.min(val.length, (b + 1) * batchSize));
+      const n = idx.length;
+      const tape = new Tape(be, false);
+      be.setScope({ layer: 'data', phase: 'data' });
+      const indices = be.uploadU32(idx, 'val-indices');
+      const x = tape.temp(n * data.channels * data.height * data.width, 'val-images');
+      be.gatherBatch({ count: n, channels: data.channels, height: data.height, width: data.width, mean: data.mean, std: data.std }, this.images, indices, x);
+      const targets = tape.temp(n, 'val-targets');
+      be.gatherLabels(n, this.labels, indices, targets);
+      const logits = model.forward(new Tensor(x, [n, data.channels, data.height, data.width], false), { be, tape, training: false, stepSeed: 0 });
+      be.setScope({ layer: 'loss', phase: 'loss' });
+      const loss = tape.temp(1, 'val-loss');
+      const correct = tape.temp(1, 'val-correct');
+      be.crossEntropy(n, data.classes, logits.data, targets, loss, tape.temp(logits.size, 'val-dLogits'), correct);
+      be.copy(loss, 0, sums, 2 * b, 1);
+      be.copy(correct, 0, sums, 2 * b + 1, 1);
+      be.setScope(null);
+      be.release(indices);
+      tape.reset();
+    }
+    const got = await be.read(sums);
+    be.release(sums);
+    let loss = 0;
+    let correct = 0;
+    for (let b = 0; b < batches; b++) {
+      const n = Math.min(val.length, (b + 1) * batchSize) - b * batchSize;
+      loss += got[2 * b]! * n;
+      correct += got[2 * b + 1]!;
+    }
+    return { loss: loss / val.length, accuracy: correct / val.length };
+  }
+
+  private async saveCheckpoint(): Promise<void> {
+    const hook = this.options.hooks?.onCheckpoint;
+    if (!hook) return;
+    const state = await this.stateDict();
+    await hook({ epoch: this.epoch, step: this.step, ...state });
+  }
+
+  private restore(r: NonNullable<TrainerOptions<B>['resume']>): void {
+    const byName = new Map(r.model.map((t) => [t.name, t]));
+    for (const layer of this.model.layers) {
+      for (const p of layer.parameters()) p.data = this.be.upload(take(byName, p.name, p.shape), p.name);
+      for (const b of layer.buffers()) b.data = this.be.upload(take(byName, b.name, b.shape), b.name);
+      if ('batchesTracked' in layer) (layer as { batchesTracked: number }).batchesTracked = byName.get(`${layer.index}.num_batches_tracked`)?.data[0] ?? 0;
+    }
+    const opt = new Map(r.optimizer.map((t) => [t.name, t]));
+    this.optimizer.steps = opt.get('step')?.data[0] ?? 0;
+    for (const p of this.model.parameters()) {
+      for (const key of ['momentum_buffer', 'exp_avg', 'exp_avg_sq']) {
+        const t = opt.get(`${p.name}.${key}`);
+        if (t) p.state.set(key, this.be.upload(take(opt, t.name, p.shape), t.name));
+      }
+    }
+    this.epoch = r.epoch;
+    this.step = r.step;
+  }
+
+  private epochOrder(epoch: number): Uint32Array {
+    const order = Uint32Array.from(this.data.trainIndices);
+    if (this.config.shuffle) new Random(mixSeed(this.config.seed ^ 0x5eed, epoch)).shuffle(order);
+    return order;
+  }
+}
+
+function take(map: Map<string, NamedTensor>, name: string, shape: readonly number[]): Float32Array {
+  const t = map.get(name);
+  if (!t) throw new Error(`the checkpoint has no tensor "${name}"`);
+  const want = shape.reduce((a, b) => a * b, 1);
+  if (t.data.length !== want) throw new Error(`checkpoint tensor "${name}" has shape [${t.shape.join(', ')}] but the model needs [${shape.join(', ')}]`);
+  return t.data;
+}
+
+/** A 32-bit mix of the run seed and a counter (splitmix-style), for per-step streams. */
+export function mixSeed(seed: number, counter: number): number {
+  let z = (seed + Math.imul(counter + 1, 0x9e3779b9)) >>> 0;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+  return (z ^ (z >>> 16)) >>> 0;
+}
+
+function groupTimings(list: Array<{ label: string; ms: number }>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const t of list) out[t.label] = (out[t.label] ?? 0) + t.ms;
+  return out;
+}

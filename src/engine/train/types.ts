@@ -1,0 +1,81 @@
+// What the trainer takes and what it reports. Plain data: the CLI writes it to the run store,
+// the app's worker posts it to the UI.
+
+import type { ModelSpec } from '../model/spec';
+import type { OptimizerConfig } from '../optim/optimizer';
+import type { ScheduleConfig } from '../optim/schedule';
+
+export interface TrainConfig {
+  spec: ModelSpec;
+  epochs: number;
+  batchSize: number;
+  lr: number;
+  optimizer: OptimizerConfig;
+  schedule: ScheduleConfig;
+  seed: number;
+  /** Stop after this many steps (across epochs), e.g. for smoke tests. */
+  maxSteps?: number;
+  /** Shuffle the training set every epoch (PyTorch's DataLoader(shuffle=True)). */
+  shuffle: boolean;
+}
+
+/** A dataset as the trainer needs it: uint8 images, uploaded to the device once. */
+export interface TrainData {
+  images: Uint8Array;
+  labels: Uint8Array;
+  channels: number;
+  height: number;
+  width: number;
+  classes: number;
+  trainIndices: Uint32Array;
+  valIndices: Uint32Array;
+  mean: number[];
+  std: number[];
+}
+
+export interface StepMetrics {
+  kind: 'step';
+  step: number;
+  epoch: number;
+  loss: number;
+  accuracy: number;
+  lr: number;
+  imagesPerSecond: number;
+  /** L2 norm of each parameter's gradient, by state_dict name. */
+  gradNorms: Record<string, number>;
+  /** GPU milliseconds per pass label "layer|phase|kernel" (timestamp queries), when known. */
+  kernelTimes?: Record<string, number>;
+  /** 'timestamp': per-kernel GPU time; 'coarse': whole-step wall time only (no timestamp-query). */
+  timing: 'timestamp' | 'coarse';
+  /** Seconds since training started. */
+  time: number;
+}
+
+export interface EpochMetrics {
+  kind: 'epoch';
+  epoch: number;
+  step: number;
+  trainLoss: number;
+  trainAccuracy: number;
+  valLoss: number;
+  valAccuracy: number;
+  seconds: number;
+}
+
+export interface NamedTensor {
+  name: string;
+  shape: number[];
+  data: Float32Array;
+}
+
+export interface TrainSummary {
+  status: 'completed' | 'stopped' | 'diverged';
+  epochs: number;
+  steps: number;
+  trainLoss: number;
+  valLoss: number;
+  valAccuracy: number;
+  imagesPerSecond: number;
+  /** Why training diverged, naming the layer whose gradients blew up first. */
+  divergence?: string;
+}
