@@ -72,18 +72,18 @@ fn rows(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid:
 
   let t = targets[row];
   let valid = t >= 0.0 && t < f32(p.classes) && t == floor(t);
-  let target = select(0xffffffffu, u32(t), valid);
+  let cls = select(0xffffffffu, u32(t), valid);
   let invN = 1.0 / f32(p.n);
   for (var j = lid; j < p.classes; j += 64u) {
     let softmax = exp(logits[base + j] - rowMax) / total;
-    dLogits[base + j] = (softmax - select(0.0, 1.0, j == target)) * invN;
+    dLogits[base + j] = (softmax - select(0.0, 1.0, j == cls)) * invN;
   }
   if (lid == 0u) {
     // NaN for an invalid target, built from a runtime value: a constant NaN is a WGSL error.
     var rowLoss = bitcast<f32>(0x7fc00000u | (p.n & 0u));
-    if (valid) { rowLoss = rowMax + log(total) - logits[base + target]; }
+    if (valid) { rowLoss = rowMax + log(total) - logits[base + cls]; }
     rowStats[row] = rowLoss;
-    rowStats[p.n + row] = select(0.0, 1.0, valid && rowArgmax == target);
+    rowStats[p.n + row] = select(0.0, 1.0, valid && rowArgmax == cls);
   }
 }
 
