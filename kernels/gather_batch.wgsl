@@ -4,7 +4,8 @@
 //   images: out[i, c, p] = (byte(images, indices[i]·C·L + c·L + p) / 255 − mean[c]) / std[c]
 //   labels: out[i] = f32(byte(labels, indices[i]))
 //   The dataset is uploaded once (bytes packed 4 per u32, little-endian: byte b is bits
-//   8·(b mod 4) of word b/4), so a step uploads only the sample indices.
+//   8·(b mod 4) of word b/4), so a step uploads only the sample indices. Indices are not
+//   checked here (WebGPU keeps out-of-range reads inside the buffer); the CPU twin checks them.
 // Layouts: images (count_all, C, H, W) uint8 NCHW, or labels (count_all) uint8, packed in u32;
 //   indices (count) u32; out (count, C, H, W) f32 for images, (count) f32 for labels.
 // Bindings: 0 uniform Params, 1 source (read: images or labels), 2 indices (read),

@@ -52,3 +52,13 @@ describe('gather kernels', () => {
     expect(() => gpu.gatherBatch(opts, gpu.uploadBytes(new Uint8Array(5), 'img'), gpu.uploadU32(Uint32Array.of(0), 'idx'), gpu.alloc(5, 'out'))).toThrow(/at most 4 channels/);
   });
 });
+
+describe('dataset upload', () => {
+  it('names a dataset larger than the GPU can bind', () => {
+    if (!ctx) return;
+    const limit = ctx.device.limits.maxStorageBufferBindingSize;
+    // A view claiming more bytes than the limit, without allocating them on the CPU twice.
+    const tooBig = { length: limit + 4 } as unknown as Uint8Array;
+    expect(() => gpu.uploadBytes(tooBig, 'images')).toThrow(/"images" is \d+ bytes but this GPU binds at most \d+ bytes/);
+  });
+});

@@ -33,6 +33,17 @@ export const GATHER_LABELS: KernelSpec = {
 /** The normalisation constants travel as uniforms, four slots each (grey and RGB(A) images). */
 export const GATHER_MAX_CHANNELS = 4;
 
+// Checked before packing, so an oversized dataset fails fast without a second copy in memory.
+function checkBindable(ctx: GpuContext, byteLength: number, label: string): void {
+  const limit = ctx.device.limits.maxStorageBufferBindingSize;
+  if (byteLength > limit) {
+    throw new Error(
+      `"${label}" is ${byteLength} bytes but this GPU binds at most ${limit} bytes per buffer; ` +
+        'use a smaller dataset or image size, or train with --backend cpu',
+    );
+  }
+}
+
 function uploadWords(ctx: GpuContext, words: Uint32Array, label: string): GpuTensor {
   const { buffer, recycled } = ctx.pool.acquire(Math.max(1, words.length) * 4, label);
   // As in GpuContext.upload: writeBuffer runs before the pending encoder, which may still read
@@ -43,6 +54,7 @@ function uploadWords(ctx: GpuContext, words: Uint32Array, label: string): GpuTen
 }
 
 export function uploadBytesGpu(ctx: GpuContext, bytes: Uint8Array, label: string): GpuTensor {
+  checkBindable(ctx, Math.ceil(bytes.length / 4) * 4, label);
   // Whole words, little-endian (WebGPU's byte order), zero-padded at the end.
   const words = new Uint32Array(Math.ceil(bytes.length / 4));
   new Uint8Array(words.buffer).set(bytes);
@@ -50,6 +62,7 @@ export function uploadBytesGpu(ctx: GpuContext, bytes: Uint8Array, label: string
 }
 
 export function uploadU32Gpu(ctx: GpuContext, values: Uint32Array, label: string): GpuTensor {
+  checkBindable(ctx, values.byteLength, label);
   return uploadWords(ctx, values, label);
 }
 
