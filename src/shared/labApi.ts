@@ -12,7 +12,7 @@
 // labSchemas.ts; docs/labapi.md describes every method for users of the browser host.
 
 import type { DatasetManifest, SkippedFile } from './datasetFormat';
-import type { MetricsRecord, RunManifest } from './runFormat';
+import type { FinishStatus, MetricsRecord, RunManifest } from './runFormat';
 
 /** What the renderer shows in "About" and in bug reports. */
 export interface AppInfo {
@@ -98,9 +98,33 @@ export interface ImportOutcome {
   skipped: SkippedFile[];
 }
 
+/**
+ * A whole dataset for training, as bytes (see DatasetSamplesResult for why one array): images
+ * uint8 NCHW, labels one byte each, and the split as little-endian uint32 index arrays in bytes
+ * (Uint8Array is the one binary type every host carries; view them with `new Uint32Array(b.buffer,
+ * b.byteOffset, b.byteLength / 4)` after copying to an aligned buffer if needed).
+ */
+export interface DatasetTensors {
+  id: string;
+  name: string;
+  classes: string[];
+  channels: number;
+  height: number;
+  width: number;
+  images: Uint8Array;
+  labels: Uint8Array;
+  trainIndices: Uint8Array;
+  valIndices: Uint8Array;
+  /** Per-channel mean and std of the train split, 0..1 units. */
+  mean: number[];
+  std: number[];
+}
+
 export interface DatasetsDomain {
   list(): Promise<DatasetList>;
   get(id: string): Promise<DatasetManifest>;
+  /** Every image, label and the split, for the training worker; `id` may be the builtin reference. */
+  tensors(id: string): Promise<DatasetTensors>;
   /** The first `perClass` images of every class; `id` may also be 'builtin:fashion-mnist-mini'. */
   samples(id: string, perClass: number): Promise<DatasetSamplesResult>;
   /** Resolves null when the user closes the dialog without choosing. */
@@ -168,8 +192,37 @@ export interface RunExportResult {
   bytes: number;
 }
 
+/** What a new run records about itself (the renderer's training worker is the writer). */
+export interface RunCreateRequest {
+  name?: string;
+  /** The training config as the UI gave it (plain JSON). */
+  config: Record<string, unknown>;
+  /** The model spec text the model was built from. */
+  modelSpec: string;
+  dataset: { id: string; name?: string };
+  seed: number;
+  /** GPU adapter summary (vendor, architecture, description, isSoftware, timestamps). */
+  adapter?: Record<string, unknown>;
+  versions?: Record<string, string>;
+}
+
+/** One float32 tensor of a checkpoint: `data` is its little-endian float32 bytes (shape product × 4). */
+export interface CheckpointTensorBytes {
+  name: string;
+  shape: number[];
+  data: Uint8Array;
+}
+
 export interface RunsDomain {
   list(): Promise<RunList>;
+  /** Starts a run written by this host; append, save and finish it with the calls below. */
+  create(request: RunCreateRequest): Promise<{ id: string }>;
+  /** Buffers metrics records ({kind: 'step' | 'epoch' | 'event', ...}); flushed within a second. */
+  appendMetrics(id: string, records: object[]): Promise<void>;
+  /** Writes checkpoints/<name>.safetensors (tensor names as in PyTorch's state_dict). */
+  saveCheckpoint(id: string, name: string, tensors: CheckpointTensorBytes[], metadata?: Record<string, string>): Promise<void>;
+  /** Flushes, records the final status and summary, and closes the run's writer. */
+  finish(id: string, status: FinishStatus, summary?: Record<string, unknown>): Promise<RunManifest>;
   get(id: string): Promise<RunManifest>;
   metrics(id: string): Promise<MetricsRecord[]>;
   checkpoints(id: string): Promise<CheckpointSummary[]>;
@@ -261,6 +314,7 @@ export const LAB_METHODS: { readonly [D in LabDomain]: { readonly [M in keyof La
   datasets: {
     list: true,
     get: true,
+    tensors: true,
     samples: true,
     importFolder: true,
     importIdx: true,
@@ -271,6 +325,10 @@ export const LAB_METHODS: { readonly [D in LabDomain]: { readonly [M in keyof La
   },
   runs: {
     list: true,
+    create: true,
+    appendMetrics: true,
+    saveCheckpoint: true,
+    finish: true,
     get: true,
     metrics: true,
     checkpoints: true,

@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import { BUILTIN_FASHION_MNIST_MINI, DATASET_ID_PATTERN, DatasetNameSchema } from './datasetFormat';
 import type { LabArgs, LabMethodName } from './labApi';
-import { CHECKPOINT_NAME_PATTERN, RUN_ID_PATTERN } from './runFormat';
+import { CHECKPOINT_NAME_PATTERN, FINISH_STATUSES, metricsRecordSchema, RUN_ID_PATTERN } from './runFormat';
 
 export type LabHostKind = 'electron' | 'browser';
 
@@ -18,9 +18,15 @@ export const IMPORT_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
 export const MAX_COMPARE_RUNS = 16;
 
+/** Metrics records per runs.appendMetrics call; the UI sends a batch every ~500 ms, far fewer. */
+export const MAX_METRICS_PER_CALL = 5000;
+/** Tensors per checkpoint: a state_dict of a small CNN has tens; this only bounds a bad caller. */
+export const MAX_CHECKPOINT_TENSORS = 4096;
+
 const runId = z.string().regex(RUN_ID_PATTERN, 'a run id looks like 20261126-173700-ab12cd');
 const datasetId = z.string().regex(DATASET_ID_PATTERN, 'a dataset id looks like ds-20261126-173700-ab12');
 const datasetRef = z.union([datasetId, z.literal(BUILTIN_FASHION_MNIST_MINI)]);
+const checkpointName = z.string().regex(CHECKPOINT_NAME_PATTERN, "a checkpoint name looks like 'last' or 'epoch-3'");
 const importId = z.string().regex(IMPORT_ID_PATTERN, 'an import id is 1-64 letters, digits, - or _');
 // A path typed by the user in browser mode; the services resolve and check it like a CLI argument.
 const userPath = z
@@ -67,6 +73,31 @@ function pathSchemas(host: LabHostKind) {
   };
 }
 
+const jsonObject = z.record(z.string(), z.unknown());
+const shortText = z.string().max(200);
+
+const runCreate = z.strictObject({
+  name: z.string().min(1).max(200).optional(),
+  config: jsonObject,
+  modelSpec: z.string().min(1).max(100_000),
+  dataset: z.strictObject({ id: datasetRef, name: DatasetNameSchema.optional() }),
+  seed: z.number().int(),
+  adapter: jsonObject.optional(),
+  versions: z.record(shortText, shortText).optional(),
+});
+
+// float32 little-endian bytes; the byte count must match the shape so a torn or mislabelled
+// tensor is refused before it reaches the safetensors writer.
+const checkpointTensor = z
+  .strictObject({
+    name: z.string().min(1).max(256),
+    shape: z.array(z.number().int().min(0).max(2 ** 31)).max(8),
+    data: z.instanceof(Uint8Array),
+  })
+  .refine((t) => t.data.byteLength === t.shape.reduce((a, b) => a * b, 1) * 4, {
+    message: 'data must hold exactly shape-product float32 values (4 bytes each)',
+  });
+
 const settingsPatch = z.strictObject({
   theme: z.enum(['system', 'light', 'dark']).optional(),
   defaultBatchSize: z.number().int().min(1).max(65536).optional(),
@@ -86,6 +117,7 @@ export function labArgSchemas(host: LabHostKind): LabArgSchemas {
     'app.info': z.tuple([]),
     'datasets.list': z.tuple([]),
     'datasets.get': z.tuple([datasetId]),
+    'datasets.tensors': z.tuple([datasetRef]),
     'datasets.samples': z.tuple([datasetRef, z.number().int().min(1).max(256)]),
     'datasets.importFolder': z.tuple([paths.importFolder]),
     'datasets.importIdx': z.tuple([paths.importIdx]),
@@ -94,6 +126,15 @@ export function labArgSchemas(host: LabHostKind): LabArgSchemas {
     'datasets.rename': z.tuple([datasetId, DatasetNameSchema]),
     'datasets.delete': z.tuple([datasetId]),
     'runs.list': z.tuple([]),
+    'runs.create': z.tuple([runCreate]),
+    'runs.appendMetrics': z.tuple([runId, z.array(metricsRecordSchema).max(MAX_METRICS_PER_CALL)]),
+    'runs.saveCheckpoint': z.tuple([
+      runId,
+      checkpointName,
+      z.array(checkpointTensor).min(1).max(MAX_CHECKPOINT_TENSORS),
+      z.record(shortText, z.string().max(10_000)).optional(),
+    ]),
+    'runs.finish': z.tuple([runId, z.enum(FINISH_STATUSES), jsonObject.optional()]),
     'runs.get': z.tuple([runId]),
     'runs.metrics': z.tuple([runId]),
     'runs.checkpoints': z.tuple([runId]),

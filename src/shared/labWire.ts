@@ -1,6 +1,8 @@
 // The WebSocket wire format of the browser-mode host (docs/labapi.md, "Wire format").
 //
 //   client → host   text   {"id": 7, "method": "runs.list", "args": []}
+//                   text   {"id": 8, "method": "runs.saveCheckpoint", "args": […], "binary": [[2, 0, "data"]]}
+//                   binary one frame per path in "binary", in that order, right after the header
 //   host → client   text   {"id": 7, "ok": true, "result": …, "binary": [["images"]]}
 //                   binary one frame per path in "binary", in that order, right after the header
 //                   text   {"id": 7, "ok": false, "error": "one readable message"}
@@ -19,6 +21,8 @@ export interface WireRequest {
   id: number | string;
   method: string;
   args: unknown[];
+  /** Paths inside `args` of byte arrays sent as the binary frames that follow (null in the JSON). */
+  binary?: WirePath[];
 }
 
 export type WireResponse =

@@ -25,6 +25,7 @@ import {
   getDataset,
   importCifar10,
   importIdx,
+  loadDataset,
   renameDataset,
   scanDatasets,
   type ImportProgress,
@@ -32,7 +33,7 @@ import {
 import { importImageFolder } from './datasets/imageFolder';
 import { ensureHome } from './home';
 import { findIdxLabels, pairIdxFiles } from './importSources';
-import { RunStore } from './runStore';
+import { RunStore, type RunWriter } from './runStore';
 import { compareRuns } from './runs/compare';
 import { metricsToCsv } from './runs/exportCsv';
 import { checkpointBytes } from './runs/exportSafetensors';
@@ -79,6 +80,16 @@ export function createLabService(opts: LabServiceOptions): LabService {
   const home = opts.home;
   const store = new RunStore(home);
   const running = new Map<string, AbortController>();
+  // Runs this host is writing for the renderer (its training worker), by id: the writer stays open
+  // between calls so metrics keep going to one log with one flush timer and heartbeat.
+  const writers = new Map<string, RunWriter>();
+  const writerOf = (id: string): RunWriter => {
+    const writer = writers.get(id);
+    if (!writer) {
+      throw new Error(`Run ${id} is not being written by this app: only a run started with runs.create in this session takes metrics and checkpoints (a finished run cannot be continued this way)`);
+    }
+    return writer;
+  };
   const emit = opts.emit ?? (() => undefined);
 
   /** Runs one import under its id: registers it for cancelImport and forwards progress events. */
@@ -117,6 +128,24 @@ export function createLabService(opts: LabServiceOptions): LabService {
     datasets: {
       list: () => scanDatasets(home),
       get: (id) => getDataset(home, id),
+      async tensors(id) {
+        const d = await loadDataset(home, id, { dataRoot: opts.dataRoot });
+        return {
+          id: d.id,
+          name: d.name,
+          classes: d.classes,
+          channels: d.channels,
+          height: d.height,
+          width: d.width,
+          images: exactBytes(d.images),
+          labels: exactBytes(d.labels),
+          // Little-endian on every platform Conv Lab runs on (x86-64, arm64), as the contract says.
+          trainIndices: exactBytes(new Uint8Array(d.trainIndices.buffer, d.trainIndices.byteOffset, d.trainIndices.byteLength)),
+          valIndices: exactBytes(new Uint8Array(d.valIndices.buffer, d.valIndices.byteOffset, d.valIndices.byteLength)),
+          mean: d.mean,
+          std: d.std,
+        };
+      },
       async samples(id, perClass) {
         const s = await datasetSamples(home, id, perClass, { dataRoot: opts.dataRoot });
         const size = s.channels * s.height * s.width;
@@ -186,6 +215,45 @@ export function createLabService(opts: LabServiceOptions): LabService {
         const scan = await store.scan();
         return { runs: scan.runs, problems: scan.problems.map(({ name, error }) => ({ name, error })) };
       },
+      async create(request) {
+        const writer = await store.create({
+          name: request.name,
+          config: request.config,
+          modelSpec: request.modelSpec,
+          dataset: request.dataset,
+          seed: request.seed,
+          adapter: request.adapter,
+          versions: request.versions,
+        });
+        writers.set(writer.id, writer);
+        return { id: writer.id };
+      },
+      async appendMetrics(id, records) {
+        const writer = writerOf(id);
+        for (const record of records) writer.appendMetrics(record);
+        // The headline numbers the runs table shows, as `convlab train` records them per epoch.
+        const lastEpoch = records.filter((r) => (r as { kind?: unknown }).kind === 'epoch').pop() as Record<string, unknown> | undefined;
+        if (lastEpoch) {
+          const { epoch, step, trainLoss, valLoss, valAccuracy } = lastEpoch;
+          await writer.updateSummary({ epoch, step, trainLoss, valLoss, valAccuracy });
+        }
+      },
+      async saveCheckpoint(id, name, tensors, metadata) {
+        const writer = writerOf(id);
+        const floats = tensors.map((t) => {
+          // Copy: the bytes may sit at an offset that is not a multiple of 4 (a Buffer slice).
+          const data = new Float32Array(Uint8Array.from(t.data).buffer);
+          const want = t.shape.reduce((a, b) => a * b, 1);
+          if (data.length !== want) throw new Error(`Checkpoint tensor "${t.name}" has ${t.data.byteLength} bytes but shape [${t.shape.join(', ')}] needs ${want * 4}`);
+          return { name: t.name, shape: t.shape, data };
+        });
+        await writer.saveCheckpoint(name, floats, metadata);
+      },
+      async finish(id, status, summary) {
+        const writer = writerOf(id);
+        writers.delete(id);
+        return writer.finish(status, summary);
+      },
       get: (id) => store.get(id),
       metrics: (id) => store.readMetrics(id),
       checkpoints: (id) => store.listCheckpoints(id),
@@ -236,6 +304,11 @@ export function createLabService(opts: LabServiceOptions): LabService {
       for (const controller of running.values()) controller.abort();
     },
   };
+}
+
+/** A Uint8Array that owns exactly its bytes: structured clone (IPC) copies a view's whole buffer. */
+function exactBytes(bytes: Uint8Array): Uint8Array {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
 }
 
 async function checkExportTarget(target: string, overwrite: boolean): Promise<void> {

@@ -18,8 +18,9 @@ import { serveLabSocket } from './labSocket';
 import { securityHeaders, sendText, serveStatic } from './staticFiles';
 
 export const LOOPBACK = '127.0.0.1';
-/** Requests are small JSON; anything bigger is a mistake or an attack. */
-const MAX_REQUEST_BYTES = 1024 * 1024;
+/** Any one frame: JSON requests stay under 1 MiB (labSocket checks); a binary frame is one
+ *  checkpoint tensor, which for the small CNNs trained here is far below this. */
+const MAX_FRAME_BYTES = 256 * 1024 * 1024;
 
 export interface BrowserHostOptions {
   home: string;
@@ -57,7 +58,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     for (const socket of sockets) if (socket.readyState === socket.OPEN) socket.send(text);
   };
   const service = createLabService({ home: opts.home, appInfo: opts.appInfo, emit: broadcast, workers: opts.workers, dataRoot: opts.dataRoot });
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_REQUEST_BYTES });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   let port = 0;
 
   const server: Server = createServer((req, res) => {

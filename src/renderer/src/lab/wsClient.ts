@@ -10,7 +10,7 @@ import {
   type LabApi,
   type LabEventChannel,
 } from '../../../shared/labApi';
-import { insertBinary, isWirePathList, type WirePath } from '../../../shared/labWire';
+import { extractBinary, insertBinary, isWirePathList, type WirePath } from '../../../shared/labWire';
 
 /** The parts of the DOM WebSocket used here (the `ws` package's WebSocket has them too). */
 export interface WebSocketLike {
@@ -20,7 +20,7 @@ export interface WebSocketLike {
   onmessage: ((event: { data: unknown }) => void) | null;
   onclose: ((event: { code: number; reason: string }) => void) | null;
   onerror: ((event: unknown) => void) | null;
-  send(data: string): void;
+  send(data: string | ArrayBufferView): void;
   close(): void;
 }
 
@@ -106,9 +106,12 @@ export function createWsLabClient(url: string, factory: WebSocketFactory): LabAp
     await opened;
     if (closedError) throw closedError;
     const id = nextId++;
+    // Byte arrays (checkpoint tensors) go as binary frames after the header, as responses do.
+    const { json, paths, chunks } = extractBinary(args);
     return new Promise((resolve, reject) => {
       pending.set(id, { resolve, reject });
-      socket.send(JSON.stringify({ id, method, args }));
+      socket.send(JSON.stringify(paths.length > 0 ? { id, method, args: json, binary: paths } : { id, method, args: json }));
+      for (const chunk of chunks) socket.send(chunk);
     });
   }
 
