@@ -12,6 +12,7 @@ import { Tape } from '../autograd/tape';
 import { Tensor } from '../autograd/tensor';
 import type { Backend } from '../backend';
 import { Sequential } from '../nn/sequential';
+import { loadStateDict, pick, readStateDict } from '../nn/stateDict';
 import { Optimizer } from '../optim/optimizer';
 import { learningRate } from '../optim/schedule';
 import type { TrainControl } from './control';
@@ -137,17 +138,10 @@ export class Trainer<B> {
 
   /** The model's state_dict (PyTorch names) and the optimizer state, read back from the device. */
   async stateDict(): Promise<{ model: NamedTensor[]; optimizer: NamedTensor[] }> {
-    const read = async (name: string, shape: readonly number[], t: B): Promise<NamedTensor> =>
-      ({ name, shape: [...shape], data: Float32Array.from(await this.be.read(t)) });
-    const model: NamedTensor[] = [];
-    for (const layer of this.model.layers) {
-      for (const p of layer.parameters()) model.push(await read(p.name, p.shape, p.data));
-      for (const b of layer.buffers()) model.push(await read(b.name, b.shape, b.data));
-      if ('batchesTracked' in layer) model.push({ name: `${layer.index}.num_batches_tracked`, shape: [], data: Float32Array.of(layer.batchesTracked as number) });
-    }
+    const model = await readStateDict(this.model, this.be);
     const optimizer: NamedTensor[] = [{ name: 'step', shape: [], data: Float32Array.of(this.optimizer.steps) }];
     for (const p of this.model.parameters()) {
-      for (const [key, t] of p.state) optimizer.push(await read(`${p.name}.${key}`, p.shape, t));
+      for (const [key, t] of p.state) optimizer.push({ name: `${p.name}.${key}`, shape: [...p.shape], data: Float32Array.from(await this.be.read(t)) });
     }
     return { model, optimizer };
   }
@@ -281,18 +275,13 @@ export class Trainer<B> {
   }
 
   private restore(r: NonNullable<TrainerOptions<B>['resume']>): void {
-    const byName = new Map(r.model.map((t) => [t.name, t]));
-    for (const layer of this.model.layers) {
-      for (const p of layer.parameters()) p.data = this.be.upload(take(byName, p.name, p.shape), p.name);
-      for (const b of layer.buffers()) b.data = this.be.upload(take(byName, b.name, b.shape), b.name);
-      if ('batchesTracked' in layer) (layer as { batchesTracked: number }).batchesTracked = byName.get(`${layer.index}.num_batches_tracked`)?.data[0] ?? 0;
-    }
+    loadStateDict(this.model, this.be, r.model);
     const opt = new Map(r.optimizer.map((t) => [t.name, t]));
     this.optimizer.steps = opt.get('step')?.data[0] ?? 0;
     for (const p of this.model.parameters()) {
       for (const key of ['momentum_buffer', 'exp_avg', 'exp_avg_sq']) {
-        const t = opt.get(`${p.name}.${key}`);
-        if (t) p.state.set(key, this.be.upload(take(opt, t.name, p.shape), t.name));
+        const name = `${p.name}.${key}`;
+        if (opt.has(name)) p.state.set(key, this.be.upload(pick(opt, name, p.shape), name));
       }
     }
     this.epoch = r.epoch;
@@ -304,14 +293,6 @@ export class Trainer<B> {
     if (this.config.shuffle) new Random(mixSeed(this.config.seed ^ 0x5eed, epoch)).shuffle(order);
     return order;
   }
-}
-
-function take(map: Map<string, NamedTensor>, name: string, shape: readonly number[]): Float32Array {
-  const t = map.get(name);
-  if (!t) throw new Error(`the checkpoint has no tensor "${name}"`);
-  const want = shape.reduce((a, b) => a * b, 1);
-  if (t.data.length !== want) throw new Error(`checkpoint tensor "${name}" has shape [${t.shape.join(', ')}] but the model needs [${shape.join(', ')}]`);
-  return t.data;
 }
 
 /** A 32-bit mix of the run seed and a counter (splitmix-style), for per-step streams. */

@@ -1,10 +1,14 @@
-// Registers the case runners of every op the engine implements (conv2d is built in).
+// Registers the case runners of every op the engine implements (conv2d is built in), so
+// `convlab verify` and the app's self-test accept every op of convlab-cases/1.
 
+import { runCrossEntropyCase } from './crossEntropyCase';
+import { runLinearCase } from './linearCase';
 import { runPool2dCase } from './pool2dCase';
 import { registerCaseRunner } from './runCase';
 
 export function registerAllCaseRunners(): void {
-  // Linear and cross-entropy register here once their backend ops exist.
   registerCaseRunner('max_pool2d', runPool2dCase);
   registerCaseRunner('avg_pool2d', runPool2dCase);
+  registerCaseRunner('linear', runLinearCase);
+  registerCaseRunner('cross_entropy', runCrossEntropyCase);
 }

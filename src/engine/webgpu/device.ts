@@ -28,7 +28,7 @@ export interface AcquireOptions {
 // What the kernels need at minimum; the WebGPU defaults already satisfy these, so an adapter
 // below them is unusual (some compatibility-mode devices).
 const REQUIRED_LIMITS: Array<[keyof GPUSupportedLimits, number]> = [
-  ['maxStorageBuffersPerShaderStage', 4],
+  ['maxStorageBuffersPerShaderStage', 8], // BatchNorm backward binds 7 storage buffers
   ['maxComputeInvocationsPerWorkgroup', 256],
   ['maxComputeWorkgroupSizeX', 256],
   ['maxComputeWorkgroupsPerDimension', 65535],

@@ -1,0 +1,25 @@
+// The WebGPU engine (f32) reproduces PyTorch's first 20 losses of the reference model from
+// identical weights and batches, within 1e-3 relative.
+
+import { beforeAll, describe, expect, it } from 'vitest';
+import { WebGpuBackend } from '../../src/engine/webgpu/webgpuBackend';
+import { parityFixture, replayParity } from '../helpers/pytorchParity';
+import { gpuContext } from './gpuTestContext';
+
+let gpu: WebGpuBackend | null = null;
+beforeAll(async () => {
+  const ctx = await gpuContext();
+  gpu = ctx ? new WebGpuBackend(ctx) : null;
+});
+
+describe('reference model vs PyTorch (WebGPU)', () => {
+  it('matches the first 20 losses within 1e-3 relative', async () => {
+    if (!gpu) return;
+    const losses = await replayParity(gpu);
+    expect(losses).toHaveLength(20);
+    losses.forEach((loss, i) => {
+      const want = parityFixture.losses[i]!;
+      expect(Math.abs(loss - want) / Math.abs(want), `step ${i + 1}: ${loss} vs PyTorch ${want}`).toBeLessThan(1e-3);
+    });
+  });
+});
