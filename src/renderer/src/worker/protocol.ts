@@ -1,0 +1,284 @@
+// The messages between the UI thread and the training worker (trainWorker.ts), typed both ways
+// and validated on arrival: the worker treats the UI's messages as input it checks before it
+// touches the GPU, and the UI checks what comes back before it reaches the stores and charts.
+//
+//   UI → worker   start (config + dataset, buffers transferred), pause, resume, stop,
+//                 selfTest (the conformance cases), workedExample (the im2col step-through)
+//   worker → UI   adapter, started, state, steps (batched), epoch, checkpoint (buffers
+//                 transferred), done, error, selfTestCase, selfTestDone, workedExample
+//
+// Steps travel in small batches (every ~50 ms) rather than one message each: a fast GPU finishes
+// hundreds of steps a second, and the UI only redraws once per animation frame anyway.
+
+import { z } from 'zod';
+import type { EpochMetrics, StepMetrics, TrainConfig, TrainSummary } from '../../../engine/train/types';
+import type { AdapterSummary } from '../../../engine/webgpu/device';
+
+/** The dataset as the trainer needs it; every array's buffer is transferred, not copied. */
+export interface WorkerTrainData {
+  images: Uint8Array;
+  labels: Uint8Array;
+  trainIndices: Uint32Array;
+  valIndices: Uint32Array;
+  channels: number;
+  height: number;
+  width: number;
+  classes: number;
+  mean: number[];
+  std: number[];
+}
+
+export type ToWorker =
+  | { type: 'start'; config: TrainConfig; data: WorkerTrainData }
+  | { type: 'pause' }
+  | { type: 'resume' }
+  | { type: 'stop' }
+  | { type: 'selfTest' }
+  | { type: 'workedExample' };
+
+export interface WireTensor {
+  name: string;
+  shape: number[];
+  data: Float32Array;
+}
+
+/** What went wrong, so the UI can say what to do next (and finish the run as 'failed'). */
+export type WorkerErrorKind = 'no-webgpu' | 'device-lost' | 'out-of-memory' | 'gpu-error' | 'invalid-message' | 'busy' | 'training';
+
+/** One row of the self-test table. */
+export interface SelfTestRow {
+  file: string;
+  name: string;
+  op: string;
+  pass: boolean;
+  /** Worst |got − expected| over every compared tensor (NaN when the case could not run). */
+  worstAbsError: number;
+  detail: string;
+}
+
+/** A matrix of the worked example as the GPU computed it, with the CPU twin's values beside. */
+export interface ExampleMatrix {
+  rows: number;
+  cols: number;
+  gpu: Float64Array;
+  cpu: Float64Array;
+}
+
+export interface ExampleGemm {
+  m: number;
+  n: number;
+  k: number;
+  transA: 'n' | 't';
+  transB: 'n' | 't';
+}
+
+export interface WorkedExample {
+  /** The case's tensors, row-major: input (1, 3, 9, 9), weight (10, 3, 3, 3), gradOutput (1, 10, 3, 3). */
+  input: { shape: number[]; data: Float64Array };
+  weight: { shape: number[]; data: Float64Array };
+  gradOutput: { shape: number[]; data: Float64Array };
+  columns: ExampleMatrix;
+  forward: ExampleGemm & { result: ExampleMatrix };
+  gradInputGemm: ExampleGemm & { result: ExampleMatrix };
+  gradWeightGemm: ExampleGemm & { result: ExampleMatrix };
+  /** col2im of the gradColumns: the 3×9×9 gradient of the input, as 27 rows (c, h) of 9. */
+  gradInput: ExampleMatrix;
+  /** Worst |GPU − CPU| over every matrix above. */
+  worstGpuCpuDifference: number;
+}
+
+export type FromWorker =
+  | { type: 'adapter'; adapter: AdapterSummary }
+  | { type: 'started'; totalSteps: number; stepsPerEpoch: number; parameters: string[] }
+  | { type: 'state'; state: 'running' | 'paused' | 'stopping' }
+  | { type: 'steps'; metrics: StepMetrics[] }
+  | { type: 'epoch'; metrics: EpochMetrics }
+  | { type: 'checkpoint'; epoch: number; step: number; model: WireTensor[]; optimizer: WireTensor[] }
+  | { type: 'done'; summary: TrainSummary }
+  | { type: 'error'; kind: WorkerErrorKind; message: string }
+  | { type: 'selfTestCase'; index: number; total: number; row: SelfTestRow }
+  | { type: 'selfTestDone'; passed: number; failed: number }
+  | { type: 'workedExample'; example: WorkedExample };
+
+export class ProtocolError extends Error {
+  override name = 'ProtocolError';
+}
+
+// --- validation: UI → worker ----------------------------------------------------------------
+
+const positiveInt = z.number().int().positive();
+const finite = z.number().refine(Number.isFinite, 'must be a finite number');
+
+const optimizerSchema = z.strictObject({
+  name: z.enum(['sgd', 'adam', 'adamw']),
+  momentum: finite.min(0).max(1),
+  dampening: finite.min(0).max(1),
+  nesterov: z.boolean(),
+  weightDecay: finite.min(0),
+  beta1: finite.min(0).lt(1),
+  beta2: finite.min(0).lt(1),
+  eps: finite.positive(),
+});
+
+const scheduleSchema = z.strictObject({
+  kind: z.enum(['constant', 'step', 'cosine']),
+  stepEpochs: positiveInt,
+  gamma: finite.positive(),
+  minLr: finite.min(0),
+  warmupSteps: z.number().int().min(0),
+});
+
+// The model spec itself is checked by the engine's parseJson in the worker (one set of rules).
+const configSchema = z.strictObject({
+  spec: z.looseObject({ format: z.string(), input: z.array(positiveInt).length(3), layers: z.array(z.unknown()) }),
+  epochs: positiveInt.max(100_000),
+  batchSize: positiveInt.max(65_536),
+  lr: finite.positive().max(10),
+  optimizer: optimizerSchema,
+  schedule: scheduleSchema,
+  seed: z.number().int(),
+  maxSteps: positiveInt.optional(),
+  shuffle: z.boolean(),
+});
+
+const dataSchema = z
+  .strictObject({
+    images: z.instanceof(Uint8Array),
+    labels: z.instanceof(Uint8Array),
+    trainIndices: z.instanceof(Uint32Array),
+    valIndices: z.instanceof(Uint32Array),
+    channels: positiveInt,
+    height: positiveInt,
+    width: positiveInt,
+    classes: z.number().int().min(2).max(256),
+    mean: z.array(finite),
+    std: z.array(finite.positive()),
+  })
+  .superRefine((d, ctx) => {
+    const n = d.labels.length;
+    const say = (message: string) => ctx.addIssue({ code: 'custom', message });
+    if (d.images.length !== n * d.channels * d.height * d.width) say(`images has ${d.images.length} bytes, expected ${n}×${d.channels}×${d.height}×${d.width}`);
+    if (d.mean.length !== d.channels || d.std.length !== d.channels) say(`mean and std need one value per channel (${d.channels})`);
+    if (d.trainIndices.length === 0) say('the training split is empty: import more images or lower the validation fraction');
+    for (const list of [d.trainIndices, d.valIndices]) {
+      for (let i = 0; i < list.length; i++) {
+        if (list[i]! >= n) {
+          say(`split index ${list[i]} is out of range (${n} images)`);
+          return;
+        }
+      }
+    }
+    for (let i = 0; i < n; i++) {
+      if (d.labels[i]! >= d.classes) {
+        say(`label ${d.labels[i]} of image ${i} is not below the class count ${d.classes}`);
+        return;
+      }
+    }
+  });
+
+const toWorkerSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('start'), config: configSchema, data: dataSchema }),
+  z.strictObject({ type: z.literal('pause') }),
+  z.strictObject({ type: z.literal('resume') }),
+  z.strictObject({ type: z.literal('stop') }),
+  z.strictObject({ type: z.literal('selfTest') }),
+  z.strictObject({ type: z.literal('workedExample') }),
+]);
+
+/** Checks a message from the UI; throws a ProtocolError naming the first problems. */
+export function parseToWorker(value: unknown): ToWorker {
+  const parsed = toWorkerSchema.safeParse(value);
+  if (!parsed.success) throw new ProtocolError(`The training worker got an invalid message: ${describeIssues(parsed.error)}`);
+  return parsed.data as ToWorker;
+}
+
+// --- validation: worker → UI ----------------------------------------------------------------
+
+// Metric numbers may be NaN or ±Infinity (a diverging run is exactly when they are), so these
+// schemas check types and shapes, not finiteness.
+// (zod's z.number() refuses NaN and ±Infinity, hence the custom check.)
+const num = z.custom<number>((v) => typeof v === 'number', 'expected a number (NaN and ±Infinity allowed)');
+const numberRecord = z.record(z.string(), num);
+
+const stepSchema = z.looseObject({
+  kind: z.literal('step'), step: z.number().int().positive(), epoch: z.number().int().min(0), loss: num, accuracy: num, lr: num,
+  imagesPerSecond: num, gradNorms: numberRecord, kernelTimes: numberRecord.optional(), timing: z.enum(['timestamp', 'coarse']), time: num,
+});
+
+const epochSchema = z.looseObject({
+  kind: z.literal('epoch'), epoch: z.number().int().positive(), step: z.number().int().min(0),
+  trainLoss: num, trainAccuracy: num, valLoss: num, valAccuracy: num, seconds: num,
+});
+
+const wireTensor = z.strictObject({ name: z.string().min(1), shape: z.array(z.number().int().min(0)), data: z.instanceof(Float32Array) });
+const matrix = z.strictObject({ rows: positiveInt, cols: positiveInt, gpu: z.instanceof(Float64Array), cpu: z.instanceof(Float64Array) });
+const gemm = { m: positiveInt, n: positiveInt, k: positiveInt, transA: z.enum(['n', 't']), transB: z.enum(['n', 't']), result: matrix };
+const tensor = z.strictObject({ shape: z.array(positiveInt), data: z.instanceof(Float64Array) });
+
+const fromWorkerSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('adapter'),
+    adapter: z.strictObject({ vendor: z.string(), architecture: z.string(), description: z.string(), isSoftware: z.boolean(), timestamps: z.boolean() }),
+  }),
+  z.strictObject({ type: z.literal('started'), totalSteps: z.number().int().min(0), stepsPerEpoch: positiveInt, parameters: z.array(z.string()) }),
+  z.strictObject({ type: z.literal('state'), state: z.enum(['running', 'paused', 'stopping']) }),
+  z.strictObject({ type: z.literal('steps'), metrics: z.array(stepSchema).min(1) }),
+  z.strictObject({ type: z.literal('epoch'), metrics: epochSchema }),
+  z.strictObject({ type: z.literal('checkpoint'), epoch: z.number().int().min(0), step: z.number().int().min(0), model: z.array(wireTensor), optimizer: z.array(wireTensor) }),
+  z.strictObject({
+    type: z.literal('done'),
+    summary: z.looseObject({ status: z.enum(['completed', 'stopped', 'diverged']), epochs: z.number().int(), steps: z.number().int(), trainLoss: num, valLoss: num, valAccuracy: num, imagesPerSecond: num, divergence: z.string().optional() }),
+  }),
+  z.strictObject({
+    type: z.literal('error'),
+    kind: z.enum(['no-webgpu', 'device-lost', 'out-of-memory', 'gpu-error', 'invalid-message', 'busy', 'training']),
+    message: z.string(),
+  }),
+  z.strictObject({
+    type: z.literal('selfTestCase'), index: z.number().int().min(0), total: positiveInt,
+    row: z.strictObject({ file: z.string(), name: z.string(), op: z.string(), pass: z.boolean(), worstAbsError: num, detail: z.string() }),
+  }),
+  z.strictObject({ type: z.literal('selfTestDone'), passed: z.number().int().min(0), failed: z.number().int().min(0) }),
+  z.strictObject({
+    type: z.literal('workedExample'),
+    example: z.strictObject({
+      input: tensor, weight: tensor, gradOutput: tensor, columns: matrix,
+      forward: z.strictObject(gemm), gradInputGemm: z.strictObject(gemm), gradWeightGemm: z.strictObject(gemm),
+      gradInput: matrix, worstGpuCpuDifference: num,
+    }),
+  }),
+]);
+
+/** Checks a message from the worker; throws a ProtocolError naming the first problems. */
+export function parseFromWorker(value: unknown): FromWorker {
+  const parsed = fromWorkerSchema.safeParse(value);
+  if (!parsed.success) throw new ProtocolError(`The training worker sent an invalid message: ${describeIssues(parsed.error)}`);
+  return parsed.data as FromWorker;
+}
+
+// --- transfer lists -------------------------------------------------------------------------
+
+/**
+ * The buffers to move (not copy) with a message: the dataset on start, the weights of a
+ * checkpoint. The sender's arrays are unusable afterwards, which is the point: a 150 MB dataset
+ * is never held twice. A buffer shared by two arrays is listed once (postMessage refuses repeats).
+ */
+export function transferablesOf(message: ToWorker | FromWorker): ArrayBuffer[] {
+  const arrays: ArrayBufferView[] = [];
+  if (message.type === 'start') {
+    const d = message.data;
+    arrays.push(d.images, d.labels, d.trainIndices, d.valIndices);
+  } else if (message.type === 'checkpoint') {
+    for (const t of [...message.model, ...message.optimizer]) arrays.push(t.data);
+  }
+  const buffers = new Set<ArrayBuffer>();
+  for (const a of arrays) if (a.buffer instanceof ArrayBuffer && a.buffer.byteLength > 0) buffers.add(a.buffer);
+  return [...buffers];
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 4)
+    .map((i) => `${i.path.join('.') || '(message)'}: ${i.message}`)
+    .join('; ');
+}

@@ -1,0 +1,96 @@
+// The training worker: the one place in the app that owns a GPU device. The UI thread only ever
+// sees messages (protocol.ts), so a long step, a shader compile or SwiftShader's slowness never
+// blocks a frame. Created by the UI with
+//   new Worker(new URL('../worker/trainWorker.ts', import.meta.url), { type: 'module' })
+//
+// One job at a time (training, self-test or worked example): they would share the GPU and skew
+// each other's timings, so a second request is answered with a 'busy' error instead of queued.
+
+import { TrainControl } from '../../../engine/train/control';
+import type { GpuContext } from '../../../engine/webgpu/context';
+import { describeJobError } from './gpuSession';
+import { type FromWorker, ProtocolError, type ToWorker, parseToWorker, transferablesOf } from './protocol';
+import { runSelfTest } from './selfTest';
+import { runTraining } from './trainSession';
+import { runWorkedExample } from './workedExample';
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+
+let job: 'train' | 'selfTest' | 'workedExample' | null = null;
+let control: TrainControl | null = null;
+let context: GpuContext | null = null;
+
+function post(message: FromWorker): void {
+  scope.postMessage(message, transferablesOf(message));
+}
+
+async function runJob(kind: NonNullable<typeof job>, work: () => Promise<void>): Promise<void> {
+  job = kind;
+  context = null;
+  try {
+    await work();
+  } catch (error) {
+    post({ type: 'error', ...(await describeJobError(error, context)) });
+  } finally {
+    job = null;
+    control = null;
+    context = null;
+  }
+}
+
+function handle(message: ToWorker): void {
+  const onContext = (ctx: GpuContext): void => void (context = ctx);
+  switch (message.type) {
+    case 'start':
+    case 'selfTest':
+    case 'workedExample': {
+      if (job !== null) {
+        post({ type: 'error', kind: 'busy', message: `The GPU worker is busy with ${job === 'train' ? 'training' : job === 'selfTest' ? 'the self-test' : 'the worked example'}; wait for it to finish (or stop training) first` });
+        return;
+      }
+      if (message.type === 'start') {
+        const ctl = new TrainControl();
+        control = ctl;
+        void runJob('train', () => runTraining(message, { post, control: ctl, onContext }));
+      } else if (message.type === 'selfTest') {
+        void runJob('selfTest', () => runSelfTest(post, onContext));
+      } else {
+        void runJob('workedExample', () => runWorkedExample(post, onContext));
+      }
+      return;
+    }
+    case 'pause':
+      if (!control) return;
+      control.pause();
+      post({ type: 'state', state: 'paused' });
+      return;
+    case 'resume':
+      if (!control) return;
+      control.resume();
+      post({ type: 'state', state: 'running' });
+      return;
+    case 'stop':
+      if (!control) return;
+      control.stop();
+      post({ type: 'state', state: 'stopping' });
+      return;
+  }
+}
+
+scope.onmessage = (event: MessageEvent<unknown>) => {
+  let message: ToWorker;
+  try {
+    message = parseToWorker(event.data);
+  } catch (error) {
+    post({ type: 'error', kind: 'invalid-message', message: error instanceof ProtocolError ? error.message : String(error) });
+    return;
+  }
+  handle(message);
+};
+
+// A rejected promise nobody awaited (e.g. inside the WebGPU implementation) would otherwise be
+// lost in the worker's console while the UI waits forever.
+scope.addEventListener('unhandledrejection', (event: PromiseRejectionEvent) => {
+  const reason = event.reason as unknown;
+  post({ type: 'error', kind: 'training', message: `Unexpected error in the GPU worker: ${reason instanceof Error ? reason.message : String(reason)}` });
+});

@@ -1,0 +1,94 @@
+// The worker protocol's pure parts: what each side accepts from the other, and which buffers move.
+import { describe, expect, it } from 'vitest';
+import { presetSpec } from '../../../src/engine/model/presets';
+import { MODEL_PRESETS } from '../../../src/engine/model/presets';
+import { DEFAULT_OPTIMIZER } from '../../../src/engine/optim/optimizer';
+import { DEFAULT_SCHEDULE } from '../../../src/engine/optim/schedule';
+import type { TrainConfig } from '../../../src/engine/train/types';
+import { ProtocolError, parseFromWorker, parseToWorker, transferablesOf, type ToWorker, type WorkerTrainData } from '../../../src/renderer/src/worker/protocol';
+
+function data(n = 8): WorkerTrainData {
+  return {
+    images: new Uint8Array(n * 4 * 4),
+    labels: Uint8Array.from({ length: n }, (_, i) => i % 2),
+    trainIndices: Uint32Array.from({ length: n - 2 }, (_, i) => i),
+    valIndices: Uint32Array.of(n - 2, n - 1),
+    channels: 1, height: 4, width: 4, classes: 2, mean: [0.5], std: [0.25],
+  };
+}
+
+const config: TrainConfig = {
+  spec: presetSpec(MODEL_PRESETS[0]!.id),
+  epochs: 2, batchSize: 4, lr: 0.01, optimizer: { ...DEFAULT_OPTIMIZER }, schedule: { ...DEFAULT_SCHEDULE }, seed: 1, shuffle: true,
+};
+
+describe('UI → worker', () => {
+  it('accepts a well-formed start and the control messages', () => {
+    expect(parseToWorker({ type: 'start', config, data: data() }).type).toBe('start');
+    for (const type of ['pause', 'resume', 'stop', 'selfTest', 'workedExample'] as const) expect(parseToWorker({ type })).toEqual({ type });
+  });
+
+  it('refuses unknown types, extra fields and bad hyperparameters with a message naming the field', () => {
+    expect(() => parseToWorker({ type: 'explode' })).toThrow(ProtocolError);
+    expect(() => parseToWorker({ type: 'pause', now: true })).toThrow(/now/);
+    expect(() => parseToWorker({ type: 'start', config: { ...config, lr: -1 }, data: data() })).toThrow(/config\.lr/);
+    expect(() => parseToWorker({ type: 'start', config: { ...config, optimizer: { ...config.optimizer, name: 'lion' } }, data: data() })).toThrow(/optimizer\.name/);
+    expect(() => parseToWorker({ type: 'start', config: { ...config, batchSize: 2.5 }, data: data() })).toThrow(/batchSize/);
+  });
+
+  it('checks the dataset arrays against each other before any GPU work', () => {
+    expect(() => parseToWorker({ type: 'start', config, data: { ...data(), images: new Uint8Array(3) } })).toThrow(/images has 3 bytes/);
+    expect(() => parseToWorker({ type: 'start', config, data: { ...data(), trainIndices: Uint32Array.of(0, 99) } })).toThrow(/index 99 is out of range/);
+    expect(() => parseToWorker({ type: 'start', config, data: { ...data(), labels: Uint8Array.of(0, 1, 0, 1, 0, 1, 0, 7) } })).toThrow(/label 7/);
+    expect(() => parseToWorker({ type: 'start', config, data: { ...data(), trainIndices: new Uint32Array(0) } })).toThrow(/training split is empty/);
+    expect(() => parseToWorker({ type: 'start', config, data: { ...data(), mean: [0.1, 0.2] } })).toThrow(/one value per channel/);
+    // Plain arrays are not accepted where typed arrays travel (they would be copied, not moved).
+    expect(() => parseToWorker({ type: 'start', config, data: { ...data(), labels: [0, 1] } })).toThrow(ProtocolError);
+  });
+});
+
+describe('worker → UI', () => {
+  const step = {
+    kind: 'step', step: 1, epoch: 0, loss: 2.3, accuracy: 0.1, lr: 0.01, imagesPerSecond: 100,
+    gradNorms: { '0.weight': 0.5 }, kernelTimes: { '0.conv2d|forward|gemm': 0.02 }, timing: 'timestamp', time: 0.1,
+  };
+
+  it('accepts step batches, including the NaN and Infinity of a diverging run', () => {
+    const m = parseFromWorker({ type: 'steps', metrics: [step, { ...step, step: 2, loss: NaN, gradNorms: { '0.weight': Infinity } }] });
+    expect(m.type === 'steps' && m.metrics.length).toBe(2);
+  });
+
+  it('refuses malformed metrics, unknown error kinds and non-float32 checkpoints', () => {
+    expect(() => parseFromWorker({ type: 'steps', metrics: [] })).toThrow(ProtocolError);
+    expect(() => parseFromWorker({ type: 'steps', metrics: [{ ...step, timing: 'guess' }] })).toThrow(/timing/);
+    expect(() => parseFromWorker({ type: 'error', kind: 'oops', message: 'x' })).toThrow(/kind/);
+    expect(() => parseFromWorker({ type: 'checkpoint', epoch: 1, step: 2, model: [{ name: 'w', shape: [1], data: [1] }], optimizer: [] })).toThrow(/model/);
+    expect(parseFromWorker({ type: 'checkpoint', epoch: 1, step: 2, model: [{ name: 'w', shape: [1], data: Float32Array.of(1) }], optimizer: [] }).type).toBe('checkpoint');
+  });
+
+  it('accepts adapter, done and self-test messages', () => {
+    expect(parseFromWorker({ type: 'adapter', adapter: { vendor: 'google', architecture: 'swiftshader', description: '', isSoftware: true, timestamps: false } }).type).toBe('adapter');
+    expect(parseFromWorker({ type: 'done', summary: { status: 'stopped', epochs: 0, steps: 3, trainLoss: 2, valLoss: NaN, valAccuracy: NaN, imagesPerSecond: 10 } }).type).toBe('done');
+    expect(parseFromWorker({ type: 'selfTestCase', index: 0, total: 2, row: { file: 'a.json', name: 'c', op: 'conv2d', pass: true, worstAbsError: 1e-7, detail: '' } }).type).toBe('selfTestCase');
+    expect(parseFromWorker({ type: 'selfTestDone', passed: 1, failed: 1 })).toEqual({ type: 'selfTestDone', passed: 1, failed: 1 });
+  });
+});
+
+describe('transfer lists', () => {
+  it('moves the dataset buffers on start, once each', () => {
+    const d = data();
+    const shared = new ArrayBuffer(64);
+    const start: ToWorker = { type: 'start', config, data: { ...d, trainIndices: new Uint32Array(shared, 0, 4), valIndices: new Uint32Array(shared, 16, 2) } };
+    const list = transferablesOf(start);
+    expect(list).toHaveLength(3);
+    expect(list).toContain(d.images.buffer);
+    expect(list).toContain(shared);
+  });
+
+  it('moves checkpoint weights and nothing for small messages', () => {
+    const w = Float32Array.of(1, 2);
+    expect(transferablesOf({ type: 'checkpoint', epoch: 1, step: 1, model: [{ name: 'w', shape: [2], data: w }], optimizer: [] })).toEqual([w.buffer]);
+    expect(transferablesOf({ type: 'pause' })).toEqual([]);
+    expect(transferablesOf({ type: 'selfTestDone', passed: 1, failed: 0 })).toEqual([]);
+  });
+});
