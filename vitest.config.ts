@@ -31,6 +31,11 @@ export default defineConfig({
           testTimeout: 600_000,
           hookTimeout: 300_000,
           fileParallelism: false,
+          // Names the run so test/ui/lab.ts prints the WebGPU adapter once, not once per file.
+          globalSetup: ['test/ui/globalSetup.ts'],
+          // After cpu and gpu (group 0): the browser's SwiftShader would only contend with
+          // them for the two cores, and a UI failure is easier to read after the engine passed.
+          sequence: { groupOrder: 1 },
         },
       },
     ],
