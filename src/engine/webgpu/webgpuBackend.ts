@@ -18,17 +18,53 @@ import { adamStepGpu, sgdStepGpu } from './ops/optim';
 import { fillGpu, scaleAddGpu, sumSquaresGpu } from './ops/reduce';
 import type { GpuContext } from './context';
 import type { GpuTensor } from './gpuTensor';
-import { biasAddGpu, biasGradGpu, col2imGpu, gemmGpu, im2colGpu } from './ops/convPrimitives';
+import { biasAddGpu, biasGradGpu, col2imGpu, im2colGpu } from './ops/convPrimitives';
 // Activations, pools, dropout.
 import type { Pool2dGeometry } from '../pool/geometry';
 import { leakyReluBackwardGpu, leakyReluGpu, reluBackwardGpu, reluGpu } from './ops/activation';
 import { dropoutBackwardGpu, dropoutGpu } from './ops/dropout';
 import { avgPool2dBackwardGpu, avgPool2dGpu, maxPool2dBackwardGpu, maxPool2dGpu } from './ops/pool';
+// GEMM configs chosen per shape and adapter (autotuned, stored, or heuristic).
+import { type AutotuneStore, Autotuner, type TuneChoice, adapterKey } from './autotune/autotuner';
+import { GemmTuning } from './autotune/gemmTuning';
+import { gemmTiledGpu } from './ops/gemmTiled';
+import { forwardGemm, gradInputGemm, gradWeightGemm } from '../conv/gemmPlan';
+
+export interface WebGpuBackendOptions {
+  /** Where autotuning results persist between processes (the CLI: <home>/cache/autotune.json). */
+  autotuneStore?: AutotuneStore;
+}
 
 export class WebGpuBackend implements Backend<GpuTensor> {
   readonly kind = 'webgpu' as const;
+  readonly tuner: Autotuner;
+  readonly gemmTuning: GemmTuning;
 
-  constructor(readonly ctx: GpuContext) {}
+  constructor(readonly ctx: GpuContext, options: WebGpuBackendOptions = {}) {
+    this.tuner = new Autotuner(adapterKey(ctx.adapter), options.autotuneStore ?? null);
+    // A software adapter spreads workgroups over a few CPU cores; a GPU wants many more.
+    this.gemmTuning = new GemmTuning(ctx, this.tuner, ctx.adapter.isSoftware ? 16 : 256);
+  }
+
+  /** Read stored tuning results for this adapter; then time whatever a conv layer of this
+   *  geometry still lacks (each GEMM of its forward and backward). */
+  async tuneConv(g: Conv2dGeometry): Promise<void> {
+    await this.tuner.load();
+    await this.gemmTuning.tune(forwardGemm(g), 'forward');
+    await this.gemmTuning.tune(gradInputGemm(g), 'grad-input');
+    await this.gemmTuning.tune(gradWeightGemm(g, false), 'grad-weight');
+  }
+  async tuneGemm(spec: GemmSpec, phase = 'gemm'): Promise<void> {
+    await this.tuner.load();
+    await this.gemmTuning.tune(spec, phase);
+  }
+  /** Which kernel config each problem uses and why (measured, cached or heuristic). */
+  describeChoices(): TuneChoice[] {
+    return this.tuner.describe();
+  }
+  async saveTuning(): Promise<void> {
+    await this.tuner.save();
+  }
 
   upload(data: ArrayLike<number>, label: string): GpuTensor {
     return this.ctx.upload(data, label);
@@ -65,7 +101,7 @@ export class WebGpuBackend implements Backend<GpuTensor> {
     col2imGpu(this.ctx, g, columns, dInput);
   }
   gemm(spec: GemmSpec, a: GpuTensor, b: GpuTensor, c: GpuTensor): void {
-    gemmGpu(this.ctx, spec, a, b, c);
+    gemmTiledGpu(this.ctx, spec, this.gemmTuning.config(spec, this.ctx.scope?.phase), a, b, c);
   }
   biasAdd(n: number, c: number, l: number, bias: GpuTensor, out: GpuTensor): void {
     biasAddGpu(this.ctx, n, c, l, bias, out);
