@@ -143,6 +143,7 @@ export const useDatasetsStore = defineStore('datasets', () => {
     const importId = newImportId();
     importing.value = { importId, kind, done: 0, total: 0, skipped: 0, cancelling: false };
     importError.value = null;
+    lastImport.value = null;
     const off = lab.events.on('datasets.importProgress', (p) => {
       if (importing.value?.importId !== p.importId) return;
       importing.value = { ...importing.value, done: p.done, total: p.total, skipped: p.skipped };
