@@ -1,0 +1,215 @@
+// `convlab bench`: what this adapter does with Conv Lab's kernels, as one JSON object.
+//
+//   adapter          vendor / architecture / description, software or not, timestamps or not
+//   reference_model  the reference CNN at batch 64 after warm-up: images/s, ms and GPU ms per
+//                    step, dispatches / submits / readbacks per step, peak pooled GPU bytes
+//   conv_layers      the four conv shapes of the reference-size models, per conv algorithm:
+//                    forward / grad-input / grad-weight / grad-bias ms and GFLOP/s
+//   gemm_peak_gflops the best GEMM rate measured over the tile configs (256³)
+//
+// Every number is a median over --repeat runs. Before anything is timed, each algorithm is
+// checked against the float64 CPU twin on the same shapes at batch 2; one that fails is
+// reported as failed, never timed.
+
+import { writeFile } from 'node:fs/promises';
+import { parseCommandArgs } from '../args';
+import { CpuBackend } from '../../engine/cpu/cpuBackend';
+import { type Conv2dGeometry, conv2dGeometry, inputElements, outputElements, outputPixels, weightElements } from '../../engine/conv/geometry';
+import { forwardGemm, gradInputGemm, gradWeightGemm } from '../../engine/conv/gemmPlan';
+import { gemmFlops, gemmSpec } from '../../engine/gemm';
+import { Trainer } from '../../engine/train/trainer';
+import { GpuProfiler } from '../../engine/webgpu/profiler';
+import { WebGpuBackend } from '../../engine/webgpu/webgpuBackend';
+import { timeGpuWork } from '../../engine/webgpu/autotune/measure';
+import { tuneModel } from '../../engine/webgpu/autotune/tuneModel';
+import { DEFAULT_OPTIMIZER } from '../../engine/optim/optimizer';
+import { parseSchedule } from '../../engine/optim/schedule';
+import { resolveHome } from '../../main/services/home';
+import { FileAutotuneStore } from '../bench/fileAutotuneStore';
+import { createNodeContext } from '../nodeGpu';
+import { REFERENCE_MODEL, resolveModel } from '../train/options';
+import { resolveTrainingData } from '../train/resolveData';
+import type { GpuContext } from '../../engine/webgpu/context';
+
+const HELP = `usage: convlab bench [options]
+
+  --json FILE    also write the report to FILE
+  --repeat N     timed runs per number (median; default 5)
+  --steps N      timed training steps of the reference model (default 8, after 3 warm-up)
+  --home DIR     data folder (autotune cache in DIR/cache/autotune.json)`;
+
+const LAYERS: Array<{ name: string; input: [number, number, number, number]; weight: [number, number, number, number] }> = [
+  { name: '1→8 on 28×28', input: [64, 1, 28, 28], weight: [8, 1, 3, 3] },
+  { name: '8→16 on 14×14', input: [64, 8, 14, 14], weight: [16, 8, 3, 3] },
+  { name: '16→32 on 14×14', input: [64, 16, 14, 14], weight: [32, 16, 3, 3] },
+  { name: '32→64 on 7×7', input: [64, 32, 7, 7], weight: [64, 32, 3, 3] },
+];
+const ALGORITHMS = ['im2col'] as const;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseCommandArgs(argv, {
+    json: { type: 'string' }, repeat: { type: 'string' }, steps: { type: 'string' }, home: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const repeat = Math.max(1, Number(values.repeat ?? 5) | 0);
+  const steps = Math.max(2, Number(values.steps ?? 8) | 0);
+  const home = resolveHome({ home: values.home as string | undefined });
+  const ctx = await createNodeContext();
+  const be = new WebGpuBackend(ctx, { autotuneStore: FileAutotuneStore.inHome(home) });
+  const log = (s: string): void => console.error(`bench: ${s}`);
+  log(`adapter ${ctx.adapter.vendor} / ${ctx.adapter.architecture} / ${ctx.adapter.description}`);
+
+  const convLayers = [];
+  for (const layer of LAYERS) {
+    const g = conv2dGeometry(layer.input, layer.weight, { padding: 1 });
+    await be.tuneConv(g);
+    const algorithms: Record<string, unknown> = {};
+    for (const algo of ALGORITHMS) {
+      const check = await checkAgainstCpu(be, conv2dGeometry([2, ...layer.input.slice(1)] as [number, number, number, number], layer.weight, { padding: 1 }));
+      if (check) {
+        algorithms[algo] = { failed: check };
+        continue;
+      }
+      algorithms[algo] = await timeConv(ctx, be, g, repeat);
+      log(`${layer.name} ${algo}: ${JSON.stringify(algorithms[algo])}`);
+    }
+    convLayers.push({ layer: layer.name, input: layer.input, weight: layer.weight, padding: 1, algorithms });
+  }
+
+  const peak = await gemmPeak(ctx, be, repeat);
+  log(`gemm peak ${peak.gflops.toFixed(3)} GFLOP/s (${peak.config}, ${peak.shape})`);
+  const reference = await referenceModel(ctx, be, home, steps);
+  await be.saveTuning();
+
+  const report = {
+    adapter: ctx.adapter,
+    repeats: repeat,
+    reference_model: reference,
+    conv_layers: convLayers,
+    gemm_peak_gflops: peak.gflops,
+    gemm_peak: peak,
+    choices: be.describeChoices(),
+  };
+  const text = JSON.stringify(report, null, 1);
+  console.log(text);
+  if (typeof values.json === 'string') await writeFile(values.json, `${text}\n`);
+  ctx.dispose();
+  return 0;
+}
+
+/** null when every phase matches the float64 twin, else what differed. */
+async function checkAgainstCpu(be: WebGpuBackend, g: Conv2dGeometry): Promise<string | null> {
+  const cpu = new CpuBackend();
+  const rand = (n: number, seed: number): Float64Array => Float64Array.from({ length: n }, (_, i) => Math.fround(Math.sin(seed * 1000 + i * 1.618)));
+  const x = rand(inputElements(g), 1);
+  const w = rand(weightElements(g), 2);
+  const b = rand(g.outChannels, 3);
+  const dOut = rand(outputElements(g), 4);
+  const want = { out: cpu.alloc(outputElements(g)), dIn: cpu.alloc(inputElements(g)), dW: cpu.alloc(weightElements(g)), dB: cpu.alloc(g.outChannels) };
+  cpu.conv2dForward(g, x, w, b, want.out);
+  cpu.conv2dBackwardInput(g, dOut, w, want.dIn);
+  cpu.conv2dBackwardWeight(g, x, dOut, want.dW, false);
+  cpu.conv2dBackwardBias(g, dOut, want.dB, false);
+  const [gx, gw, gb, gd] = [be.upload(x, 'x'), be.upload(w, 'w'), be.upload(b, 'b'), be.upload(dOut, 'dOut')];
+  const got = { out: be.alloc(outputElements(g), 'out'), dIn: be.alloc(inputElements(g), 'dIn'), dW: be.alloc(weightElements(g), 'dW'), dB: be.alloc(g.outChannels, 'dB') };
+  be.conv2dForward(g, gx, gw, gb, got.out);
+  be.conv2dBackwardInput(g, gd, gw, got.dIn);
+  be.conv2dBackwardWeight(g, gx, gd, got.dW, false);
+  be.conv2dBackwardBias(g, gd, got.dB, false);
+  const problems: string[] = [];
+  for (const key of ['out', 'dIn', 'dW', 'dB'] as const) {
+    const a = await be.read(got[key]);
+    const ref = want[key];
+    let worst = 0;
+    let scale = 1;
+    for (let i = 0; i < ref.length; i++) {
+      worst = Math.max(worst, Math.abs(a[i]! - ref[i]!) || (Number.isNaN(a[i]!) ? Infinity : 0));
+      scale = Math.max(scale, Math.abs(ref[i]!));
+    }
+    if (!(worst <= 1e-4 * scale)) problems.push(`${key} off by ${worst}`);
+  }
+  for (const t of [gx, gw, gb, gd, ...Object.values(got)]) be.release(t);
+  return problems.length ? problems.join(', ') : null;
+}
+
+async function timeConv(ctx: GpuContext, be: WebGpuBackend, g: Conv2dGeometry, repeat: number) {
+  const x = be.upload(new Float32Array(inputElements(g)).fill(0.5), 'x');
+  const w = be.upload(new Float32Array(weightElements(g)).fill(0.25), 'w');
+  const b = be.upload(new Float32Array(g.outChannels).fill(0.1), 'b');
+  const dOut = be.upload(new Float32Array(outputElements(g)).fill(0.5), 'dOut');
+  const out = be.alloc(outputElements(g), 'out');
+  const dIn = be.alloc(inputElements(g), 'dIn');
+  const dW = be.alloc(weightElements(g), 'dW');
+  const dB = be.alloc(g.outChannels, 'dB');
+  const phase = async (record: () => void, flops: number) => {
+    const ms = await timeGpuWork(ctx, record, repeat);
+    return { ms: round(ms), gflops: round(flops / ms / 1e6) };
+  };
+  const result = {
+    forward: await phase(() => be.conv2dForward(g, x, w, b, out), gemmFlops(forwardGemm(g)) + outputElements(g)),
+    'grad-input': await phase(() => be.conv2dBackwardInput(g, dOut, w, dIn), gemmFlops(gradInputGemm(g))),
+    'grad-weight': await phase(() => be.conv2dBackwardWeight(g, x, dOut, dW, false), gemmFlops(gradWeightGemm(g, false))),
+    'grad-bias': await phase(() => be.conv2dBackwardBias(g, dOut, dB, false), g.batch * g.outChannels * outputPixels(g)),
+  };
+  for (const t of [x, w, b, dOut, out, dIn, dW, dB]) be.release(t);
+  return result;
+}
+
+async function gemmPeak(ctx: GpuContext, be: WebGpuBackend, repeat: number) {
+  const spec = gemmSpec({ m: 256, n: 256, k: 256 });
+  const config = await be.gemmTuning.tune(spec, 'gemm-peak', repeat);
+  const a = be.upload(new Float32Array(256 * 256).fill(0.5), 'a');
+  const b = be.upload(new Float32Array(256 * 256).fill(0.5), 'b');
+  const c = be.alloc(256 * 256, 'c');
+  const ms = await timeGpuWork(ctx, () => be.gemm(spec, a, b, c), repeat);
+  for (const t of [a, b, c]) be.release(t);
+  const choice = be.tuner.describe().find((d) => d.phase === 'gemm-peak');
+  return { shape: '256x256x256', config: choice?.choice ?? JSON.stringify(config), ms: round(ms), gflops: round(gemmFlops(spec) / ms / 1e6) };
+}
+
+async function referenceModel(ctx: GpuContext, be: WebGpuBackend, home: string, steps: number) {
+  const data = await resolveTrainingData(home, 'builtin:fashion-mnist-mini', undefined, 1);
+  const spec = resolveModel(REFERENCE_MODEL, [data.channels, data.height, data.width]);
+  const warmup = 3;
+  const trainer = new Trainer(be, {
+    spec, epochs: 1000, batchSize: 64, lr: 0.05, optimizer: DEFAULT_OPTIMIZER, schedule: parseSchedule('constant'), seed: 1, maxSteps: warmup + steps, shuffle: true,
+  }, {
+    images: data.images, labels: data.labels, channels: data.channels, height: data.height, width: data.width,
+    classes: data.classes.length, trainIndices: data.trainIndices, valIndices: new Uint32Array(0), mean: data.mean, std: data.std,
+  }, {
+    timer: GpuProfiler.supported(ctx) ? Object.assign(new GpuProfiler(ctx), { kind: 'timestamp' as const }) : undefined,
+    hooks: { onStep: (m) => onStep(m.step, m.kernelTimes) },
+  });
+  await tuneModel(be, trainer.model, [64, data.channels, data.height, data.width]);
+  const marks: Array<{ step: number; time: number; dispatches: number; submits: number; readbacks: number; gpuMs: number }> = [];
+  function onStep(step: number, kernelTimes: Record<string, number> | undefined): void {
+    const gpuMs = kernelTimes ? Object.values(kernelTimes).reduce((s, v) => s + v, 0) : NaN;
+    marks.push({ step, time: performance.now(), dispatches: ctx.dispatchCount, submits: ctx.submitCount, readbacks: ctx.readbackCount, gpuMs });
+  }
+  await trainer.run();
+  // Steps finish in order; the interval between the warm-up's last report and the last one is
+  // the steady state (steps are pipelined, so per-step counters are averaged over it).
+  const first = marks[warmup - 1]!;
+  const last = marks[marks.length - 1]!;
+  const n = last.step - first.step;
+  const msPerStep = (last.time - first.time) / n;
+  const gpu = marks.slice(warmup).map((m) => m.gpuMs).sort((a, b) => a - b);
+  return {
+    batch: 64,
+    model: REFERENCE_MODEL,
+    steps_timed: n,
+    warmup_steps: warmup,
+    images_per_second: round((64 * 1000) / msPerStep),
+    ms_per_step: round(msPerStep),
+    gpu_ms_per_step: round(gpu[gpu.length >> 1] ?? NaN),
+    dispatches_per_step: round((last.dispatches - first.dispatches) / n),
+    submits_per_step: round((last.submits - first.submits) / n),
+    readbacks_per_step: round((last.readbacks - first.readbacks) / n),
+    peak_gpu_bytes: ctx.pool.peakBytes,
+  };
+}
+
+const round = (v: number): number => (Number.isFinite(v) ? Math.round(v * 1000) / 1000 : v);
