@@ -227,7 +227,19 @@ export async function openLab(options: OpenLabOptions = {}): Promise<LabSession>
       pageErrors,
       async screenshot(name: string): Promise<string> {
         const path = join(ARTIFACTS, `${name}.png`);
-        await page.screenshot({ path, fullPage: true });
+        // The shell scrolls inside its main pane, so fullPage alone would stop at the window:
+        // grow the window to the tallest scrolled content for the shot, then put it back.
+        const viewport = page.viewportSize() ?? { width: 1366, height: 900 };
+        const overflow = await page.evaluate(() =>
+          Math.max(0, ...Array.from(document.querySelectorAll('*'), (el) => (el.clientHeight > 0 ? el.scrollHeight - el.clientHeight : 0))),
+        );
+        const height = Math.min(4000, viewport.height + overflow);
+        if (height > viewport.height) await page.setViewportSize({ width: viewport.width, height });
+        try {
+          await page.screenshot({ path, fullPage: true });
+        } finally {
+          if (height > viewport.height) await page.setViewportSize(viewport);
+        }
         return path;
       },
       close: cleanup,

@@ -1,6 +1,6 @@
 // What the flows ask of the page: navigate by the stable test ids, read the number of points a
 // chart drew (chart roots carry data-points), and read the long tasks the init script recorded.
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 
 /** SwiftShader compiles every pipeline on the CPU, so the first step of anything GPU is slow. */
 export const GPU_TIMEOUT = 240_000;
@@ -52,11 +52,28 @@ export async function progressFraction(page: Page, testId = 'train-progress'): P
   }, testId);
 }
 
-/** Types into the first matching input and fires change, as a person tabbing away would. */
-export async function fill(page: Page, selector: string, value: string | number): Promise<void> {
-  const input = page.locator(selector).first();
+/**
+ * A control found by its test id, or failing that by its visible label (what a person reads), so
+ * a flow does not depend on an id the view has not promised. Throws naming both when neither is
+ * there.
+ */
+export async function control(page: Page, testId: string, label: RegExp, timeout = 15_000): Promise<Locator> {
+  const byId = page.getByTestId(testId);
+  const byLabel = page.getByLabel(label);
+  const either = byId.or(byLabel).first();
+  try {
+    await either.waitFor({ state: 'visible', timeout });
+  } catch (error) {
+    throw new Error(`No control with data-testid="${testId}" or a label matching ${label} is visible`, { cause: error });
+  }
+  return (await byId.count()) > 0 ? byId.first() : byLabel.first();
+}
+
+/** Types into a control and leaves it (change fires), as a person tabbing away would. */
+export async function typeInto(page: Page, testId: string, label: RegExp, value: string | number): Promise<void> {
+  const input = await control(page, testId, label);
   await input.fill(String(value));
-  await input.dispatchEvent('change');
+  await input.press('Tab');
 }
 
 export interface LongTask {
