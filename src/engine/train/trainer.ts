@@ -106,6 +106,7 @@ export class Trainer<B> {
         const batch = order.subarray(s * config.batchSize, Math.min(order.length, (s + 1) * config.batchSize));
         inFlight.push(this.trainStep(batch));
         this.step++;
+        await this.yieldToEventLoop();
         while (inFlight.length > PIPELINE_DEPTH) await this.finishStep(inFlight.shift()!);
         if (this.divergence) { status = 'diverged'; break outer; }
       }
@@ -144,6 +145,16 @@ export class Trainer<B> {
       for (const [key, t] of p.state) optimizer.push({ name: `${p.name}.${key}`, shape: [...p.shape], data: Float32Array.from(await this.be.read(t)) });
     }
     return { model, optimizer };
+  }
+
+  // The CPU backend finishes a step synchronously, so without this the loop would only ever
+  // run microtasks: timers (the run store's one-second flush), signals and worker messages
+  // (pause, stop) would wait for the end of training.
+  private lastYield = performance.now();
+  private async yieldToEventLoop(): Promise<void> {
+    if (performance.now() - this.lastYield < 50) return;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    this.lastYield = performance.now();
   }
 
   // --- one step -------------------------------------------------------------------------------

@@ -1,0 +1,93 @@
+// `convlab train` as a user runs it (the real CLI in a child process, CPU backend so this tier
+// needs no GPU): results, the run it leaves, bad input, divergence, and a SIGKILL mid-run.
+
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { RunStore } from '../../src/main/services/runStore';
+
+const root = join(__dirname, '..', '..');
+const bin = join(root, 'bin', 'convlab.mjs');
+const tempHome = (): string => mkdtempSync(join(tmpdir(), 'convlab-train-'));
+
+function train(home: string, args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [bin, 'train', '--backend', 'cpu', '--home', home, ...args], { cwd: root, encoding: 'utf8', timeout: 240_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('convlab train', () => {
+  it('trains, prints one JSON object last, and leaves a complete run', async () => {
+    const home = tempHome();
+    const r = train(home, ['--max-steps', '6', '--batch', '32', '--json', '--name', 'smoke']);
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout.trim().split('\n').pop()!);
+    expect(Object.keys(result).sort()).toEqual(['epochs', 'images_per_second', 'run_id', 'steps', 'train_loss', 'val_accuracy', 'val_loss']);
+    expect(result.steps).toBe(6);
+    expect(result.val_accuracy).toBeGreaterThan(0.1);
+    const store = new RunStore(home);
+    const run = await store.get(result.run_id);
+    expect(run.status).toBe('completed');
+    expect(run.name).toBe('smoke');
+    const steps = (await store.readMetrics(run.id)).filter((m) => m.kind === 'step');
+    expect(steps).toHaveLength(6);
+    expect(Object.keys((steps[0] as { gradNorms: object }).gradNorms)).toEqual(['0.weight', '0.bias', '3.weight', '3.bias', '7.weight', '7.bias']);
+    const checkpoints = await store.listCheckpoints(run.id);
+    expect(checkpoints.map((c) => c.name)).toContain('epoch-0-step-6');
+  }, 240_000);
+
+  it('refuses bad input with one clear line and leaves no half-made run', () => {
+    const home = tempHome();
+    const cases: Array<[string[], RegExp]> = [
+      [['--model', 'conv(8,3) cnv(2)'], /unknown layer "cnv".*did you mean conv/],
+      [['--model', 'conv(8,3) relu flatten linear(7)'], /ends with 7 outputs but dataset .* has 10 classes/],
+      [['--data', 'ds-20990101-000000-abcd'], /Unknown dataset "ds-20990101-000000-abcd"/],
+      [['--epochs', 'many'], /--epochs must be a whole number/],
+      [['--optimizer', 'rmsprop'], /--optimizer must be sgd, adam or adamw/],
+    ];
+    for (const [args, message] of cases) {
+      const r = train(home, args);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+    const runs = join(home, 'runs');
+    expect(existsSync(runs) ? readdirSync(runs).filter((d) => !d.startsWith('.')) : []).toEqual([]);
+  }, 240_000);
+
+  it('stops a diverging run, keeps it as diverged and names where it blew up', async () => {
+    const home = tempHome();
+    const r = train(home, ['--lr', '100', '--max-steps', '40', '--json']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/training diverged at step \d+: .*layer \d+ \(\d+\.(weight|bias)\)/);
+    const run = (await new RunStore(home).list())[0]!;
+    expect(run.status).toBe('diverged');
+  }, 240_000);
+
+  it('a trainer killed with SIGKILL leaves a readable, interrupted run with its flushed metrics', async () => {
+    const home = tempHome();
+    const child = spawn(process.execPath, [bin, 'train', '--backend', 'cpu', '--home', home, '--batch', '16'], { cwd: root, stdio: 'ignore' });
+    const store = new RunStore(home);
+    let flushed = 0;
+    const deadline = Date.now() + 120_000;
+    while (flushed < 30 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 500));
+      const runs = await store.list().catch(() => []);
+      if (runs[0]) flushed = (await store.readMetrics(runs[0].id)).length;
+    }
+    expect(flushed).toBeGreaterThanOrEqual(30);
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    const run = (await store.list())[0]!;
+    expect(run.status).toBe('interrupted');
+    const metrics = await store.readMetrics(run.id);
+    expect(metrics.length).toBeGreaterThanOrEqual(flushed);
+    const steps = metrics.filter((m) => m.kind === 'step').map((m) => (m as { step: number }).step);
+    expect(steps).toEqual(steps.map((_, i) => i + 1));
+    // …and the CLI can still read it.
+    const shown = spawnSync(process.execPath, [bin, 'runs', 'show', run.id, '--home', home, '--json'], { cwd: root, encoding: 'utf8' });
+    expect(shown.status, shown.stderr).toBe(0);
+    expect(JSON.parse(shown.stdout.trim().split('\n').pop()!)).toMatchObject({ id: run.id, status: 'interrupted' });
+  }, 240_000);
+});
