@@ -61,7 +61,9 @@ describe('worker → UI', () => {
   it('refuses malformed metrics, unknown error kinds and non-float32 checkpoints', () => {
     expect(() => parseFromWorker({ type: 'steps', metrics: [] })).toThrow(ProtocolError);
     expect(() => parseFromWorker({ type: 'steps', metrics: [{ ...step, timing: 'guess' }] })).toThrow(/timing/);
-    expect(() => parseFromWorker({ type: 'error', kind: 'oops', message: 'x' })).toThrow(/kind/);
+    expect(() => parseFromWorker({ type: 'error', kind: 'oops', message: 'x', job: 'train' })).toThrow(/kind/);
+    expect(() => parseFromWorker({ type: 'error', kind: 'busy', message: 'x' })).toThrow(/job/);
+    expect(parseFromWorker({ type: 'error', kind: 'busy', message: 'x', job: 'selfTest' })).toMatchObject({ job: 'selfTest' });
     expect(() => parseFromWorker({ type: 'checkpoint', epoch: 1, step: 2, model: [{ name: 'w', shape: [1], data: [1] }], optimizer: [] })).toThrow(/model/);
     expect(parseFromWorker({ type: 'checkpoint', epoch: 1, step: 2, model: [{ name: 'w', shape: [1], data: Float32Array.of(1) }], optimizer: [] }).type).toBe('checkpoint');
   });

@@ -220,8 +220,15 @@ export const useTrainingStore = defineStore('training', () => {
         void finish(m.summary.status, m.summary);
         return;
       case 'error':
-        if (m.kind === 'busy' && status.value === 'loading') status.value = 'idle';
+        // Errors of the kernel lab's jobs are its own; null means the worker itself failed.
+        if (m.job !== 'train' && m.job !== null) return;
         error.value = m.message;
+        if (m.kind === 'busy') {
+          if (status.value === 'loading') status.value = 'idle';
+          unlisten?.();
+          unlisten = null;
+          return;
+        }
         if (ACTIVE.includes(status.value)) void finish('failed', null);
         return;
       default:

@@ -42,6 +42,10 @@ export interface WireTensor {
   data: Float32Array;
 }
 
+/** The jobs the worker runs, one at a time; an error names the job it belongs to (for 'busy':
+ *  the job that was refused), so the store that asked is the one that reacts. */
+export type WorkerJob = 'train' | 'selfTest' | 'workedExample';
+
 /** What went wrong, so the UI can say what to do next (and finish the run as 'failed'). */
 export type WorkerErrorKind = 'no-webgpu' | 'device-lost' | 'out-of-memory' | 'gpu-error' | 'invalid-message' | 'busy' | 'training';
 
@@ -95,7 +99,7 @@ export type FromWorker =
   | { type: 'epoch'; metrics: EpochMetrics }
   | { type: 'checkpoint'; epoch: number; step: number; model: WireTensor[]; optimizer: WireTensor[] }
   | { type: 'done'; summary: TrainSummary }
-  | { type: 'error'; kind: WorkerErrorKind; message: string }
+  | { type: 'error'; kind: WorkerErrorKind; message: string; job: WorkerJob | null }
   | { type: 'selfTestCase'; index: number; total: number; row: SelfTestRow }
   | { type: 'selfTestDone'; passed: number; failed: number }
   | { type: 'workedExample'; example: WorkedExample };
@@ -233,6 +237,7 @@ const fromWorkerSchema = z.discriminatedUnion('type', [
     type: z.literal('error'),
     kind: z.enum(['no-webgpu', 'device-lost', 'out-of-memory', 'gpu-error', 'invalid-message', 'busy', 'training']),
     message: z.string(),
+    job: z.enum(['train', 'selfTest', 'workedExample']).nullable(),
   }),
   z.strictObject({
     type: z.literal('selfTestCase'), index: z.number().int().min(0), total: positiveInt,

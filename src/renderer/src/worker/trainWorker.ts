@@ -9,14 +9,14 @@
 import { TrainControl } from '../../../engine/train/control';
 import type { GpuContext } from '../../../engine/webgpu/context';
 import { describeJobError } from './gpuSession';
-import { type FromWorker, ProtocolError, type ToWorker, parseToWorker, transferablesOf } from './protocol';
+import { type FromWorker, ProtocolError, type ToWorker, type WorkerJob, parseToWorker, transferablesOf } from './protocol';
 import { runSelfTest } from './selfTest';
 import { runTraining } from './trainSession';
 import { runWorkedExample } from './workedExample';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 
-let job: 'train' | 'selfTest' | 'workedExample' | null = null;
+let job: WorkerJob | null = null;
 let control: TrainControl | null = null;
 let context: GpuContext | null = null;
 
@@ -24,13 +24,13 @@ function post(message: FromWorker): void {
   scope.postMessage(message, transferablesOf(message));
 }
 
-async function runJob(kind: NonNullable<typeof job>, work: () => Promise<void>): Promise<void> {
+async function runJob(kind: WorkerJob, work: () => Promise<void>): Promise<void> {
   job = kind;
   context = null;
   try {
     await work();
   } catch (error) {
-    post({ type: 'error', ...(await describeJobError(error, context)) });
+    post({ type: 'error', ...(await describeJobError(error, context)), job: kind });
   } finally {
     job = null;
     control = null;
@@ -44,8 +44,9 @@ function handle(message: ToWorker): void {
     case 'start':
     case 'selfTest':
     case 'workedExample': {
+      const asked: WorkerJob = message.type === 'start' ? 'train' : message.type;
       if (job !== null) {
-        post({ type: 'error', kind: 'busy', message: `The GPU worker is busy with ${job === 'train' ? 'training' : job === 'selfTest' ? 'the self-test' : 'the worked example'}; wait for it to finish (or stop training) first` });
+        post({ type: 'error', kind: 'busy', job: asked, message: `The GPU worker is busy with ${job === 'train' ? 'training' : job === 'selfTest' ? 'the self-test' : 'the worked example'}; wait for it to finish (or stop training) first` });
         return;
       }
       if (message.type === 'start') {
@@ -82,7 +83,7 @@ scope.onmessage = (event: MessageEvent<unknown>) => {
   try {
     message = parseToWorker(event.data);
   } catch (error) {
-    post({ type: 'error', kind: 'invalid-message', message: error instanceof ProtocolError ? error.message : String(error) });
+    post({ type: 'error', kind: 'invalid-message', job: null, message: error instanceof ProtocolError ? error.message : String(error) });
     return;
   }
   handle(message);
@@ -92,5 +93,5 @@ scope.onmessage = (event: MessageEvent<unknown>) => {
 // lost in the worker's console while the UI waits forever.
 scope.addEventListener('unhandledrejection', (event: PromiseRejectionEvent) => {
   const reason = event.reason as unknown;
-  post({ type: 'error', kind: 'training', message: `Unexpected error in the GPU worker: ${reason instanceof Error ? reason.message : String(reason)}` });
+  post({ type: 'error', kind: 'training', job, message: `Unexpected error in the GPU worker: ${reason instanceof Error ? reason.message : String(reason)}` });
 });

@@ -28,7 +28,7 @@ function spawn(): Worker {
     try {
       message = parseFromWorker(event.data);
     } catch (error) {
-      message = { type: 'error', kind: 'invalid-message', message: (error as Error).message };
+      message = { type: 'error', kind: 'invalid-message', job: null, message: (error as Error).message };
     }
     broadcast(message);
   };
@@ -36,7 +36,7 @@ function spawn(): Worker {
     event.preventDefault();
     w.terminate();
     if (worker === w) worker = null;
-    broadcast({ type: 'error', kind: 'training', message: `The GPU worker stopped: ${event.message || 'it failed to load or crashed'}. Try again; if it repeats, reload the window.` });
+    broadcast({ type: 'error', kind: 'training', job: null, message: `The GPU worker stopped: ${event.message || 'it failed to load or crashed'}. Try again; if it repeats, reload the window.` });
   };
   return w;
 }
