@@ -46,7 +46,7 @@ export function buildBarOption(input: StackedBarInput, palette: ChartPalette): R
     animation: false,
     textStyle: { fontFamily: 'inherit' },
     color: palette.series,
-    grid: { left: input.horizontal ? 120 : 64, right: 20, top: 36, bottom: 48, containLabel: input.horizontal === true },
+    grid: { left: input.horizontal ? 120 : 64, right: 20, top: input.stacks.length > 1 ? 64 : 36, bottom: 48, containLabel: input.horizontal === true },
     legend: { top: 4, type: 'scroll', show: input.stacks.length > 1, textStyle: { color: palette.text }, inactiveColor: palette.axis },
     tooltip: {
       trigger: 'axis',

@@ -74,7 +74,7 @@ export function buildLineOption(input: LineChartInput, palette: ChartPalette, po
     animation: false,
     textStyle: { fontFamily: 'inherit' },
     color: palette.series,
-    grid: { left: 64, right: 20, top: 36, bottom: 48 },
+    grid: { left: 64, right: 20, top: 64, bottom: 48 },
     legend: { top: 4, type: 'scroll', textStyle: { color: palette.text }, inactiveColor: palette.axis },
     tooltip: {
       trigger: 'axis',
