@@ -173,12 +173,12 @@ export interface RunComparison {
   kernelTimes: { labels: string[]; meanMs: Array<Array<number | null>>; steps: number[] };
 }
 
-export type ExportFormat = 'safetensors' | 'csv';
+export type ExportFormat = 'safetensors' | 'onnx' | 'csv';
 
 /** `path` only in browser mode; Electron asks with a save dialog. */
 export interface RunExportRequest {
   format: ExportFormat;
-  /** safetensors: which checkpoint (default 'last', else the newest). */
+  /** safetensors and onnx: which checkpoint (default: the run's last). */
   checkpoint?: string;
   /** csv: which records become rows (default 'step'). */
   kind?: 'step' | 'epoch';

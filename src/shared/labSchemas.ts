@@ -50,7 +50,7 @@ const folderFields = {
 };
 
 const exportFields = {
-  format: z.enum(['safetensors', 'csv']),
+  format: z.enum(['safetensors', 'onnx', 'csv']),
   checkpoint: z.string().regex(CHECKPOINT_NAME_PATTERN, "a checkpoint name looks like 'last' or 'epoch-3'").optional(),
   kind: z.enum(['step', 'epoch']).optional(),
 };

@@ -32,7 +32,7 @@ describe('convlab train', () => {
     expect(run.name).toBe('smoke');
     const steps = (await store.readMetrics(run.id)).filter((m) => m.kind === 'step');
     expect(steps).toHaveLength(6);
-    expect(Object.keys((steps[0] as { gradNorms: object }).gradNorms)).toEqual(['0.weight', '0.bias', '3.weight', '3.bias', '7.weight', '7.bias']);
+    expect(Object.keys(steps[0]!.gradNorms as object)).toEqual(['0.weight', '0.bias', '3.weight', '3.bias', '7.weight', '7.bias']);
     const checkpoints = await store.listCheckpoints(run.id);
     expect(checkpoints.map((c) => c.name)).toContain('epoch-0-step-6');
   }, 240_000);

@@ -10,7 +10,7 @@ const USAGE = `usage:
   convlab runs list [--json]
   convlab runs show ID [--json]
   convlab runs compare ID ID... [--align step|epoch|time] [--json]
-  convlab runs export ID --format safetensors|csv --out FILE [--checkpoint NAME] [--kind step|epoch] [--force] [--json]
+  convlab runs export ID --format safetensors|onnx|csv --out FILE [--checkpoint NAME] [--kind step|epoch] [--force] [--json]
   convlab runs rm ID
 All take --home DIR (default: $CONVLAB_HOME, else Conv Lab's per-user folder).`;
 
@@ -79,15 +79,15 @@ export async function run(argv: string[]): Promise<number> {
       return 0;
     }
     case 'export': {
-      const [id] = expectPositionals(args.positionals, ['ID'], 'convlab runs export ID --format safetensors|csv --out FILE');
-      const format = choiceFlag(args, 'format', ['safetensors', 'csv'] as const);
+      const [id] = expectPositionals(args.positionals, ['ID'], 'convlab runs export ID --format safetensors|onnx|csv --out FILE');
+      const format = choiceFlag(args, 'format', ['safetensors', 'onnx', 'csv'] as const);
       const path = stringFlag(args, 'out');
-      if (format === undefined) throw new UsageError('--format is required: safetensors (a checkpoint) or csv (the metrics)');
+      if (format === undefined) throw new UsageError('--format is required: safetensors (a checkpoint), onnx (the model with its weights) or csv (the metrics)');
       if (path === undefined) throw new UsageError('--out FILE is required: where to write the export');
       const checkpoint = stringFlag(args, 'checkpoint');
       const kind = choiceFlag(args, 'kind', ['step', 'epoch'] as const);
-      if (format === 'csv' && checkpoint !== undefined) throw new UsageError('--checkpoint applies to --format safetensors');
-      if (format === 'safetensors' && kind !== undefined) throw new UsageError('--kind applies to --format csv');
+      if (format === 'csv' && checkpoint !== undefined) throw new UsageError('--checkpoint applies to --format safetensors or onnx');
+      if (format !== 'csv' && kind !== undefined) throw new UsageError('--kind applies to --format csv');
       const result = await service.runs.export(checkedId(id), { format, path, checkpoint, kind, overwrite: booleanFlag(args, 'force') });
       if (json) return out(result);
       console.log(`Wrote ${result!.path} (${result!.bytes} bytes)`);

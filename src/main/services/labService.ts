@@ -37,6 +37,7 @@ import { RunStore, type RunWriter } from './runStore';
 import { compareRuns } from './runs/compare';
 import { metricsToCsv } from './runs/exportCsv';
 import { checkpointBytes } from './runs/exportSafetensors';
+import { runAsOnnx } from './runs/exportOnnx';
 import { readSettings, writeSettings } from './settings';
 
 export interface FileFilter {
@@ -272,14 +273,16 @@ export function createLabService(opts: LabServiceOptions): LabService {
         const data =
           request.format === 'csv'
             ? new TextEncoder().encode(metricsToCsv(await store.readMetrics(id), request.kind ?? 'step'))
-            : (await checkpointBytes(store, id, request.checkpoint)).bytes;
+            : request.format === 'onnx'
+              ? await runAsOnnx(store, manifest, request.checkpoint, opts.appInfo?.().version || 'unknown')
+              : (await checkpointBytes(store, id, request.checkpoint)).bytes;
         let path = request.path;
         let overwrite = request.overwrite ?? false;
         if (path === undefined) {
-          const ext = request.format === 'csv' ? 'csv' : 'safetensors';
+          const ext = request.format;
           const suggested = `${manifest.name.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80) || id}.${ext}`;
           const chosen = await picker('file to export to').chooseSaveFile(`Export run "${manifest.name}"`, suggested, [
-            { name: ext === 'csv' ? 'CSV' : 'safetensors', extensions: [ext] },
+            { name: { csv: 'CSV', onnx: 'ONNX model', safetensors: 'safetensors' }[ext], extensions: [ext] },
           ]);
           if (chosen === null) return null;
           path = chosen;

@@ -7,12 +7,16 @@ import { readSafetensors } from '../../../shared/formats/safetensors';
 import type { RunStore } from '../runStore';
 import { checkpointPath } from './layout';
 
-/** 'last' when the run has it, else the newest checkpoint by modification time. */
+/** The run's last model checkpoint: the one its summary names (the trainer records it), else
+ *  'last', else the newest that is not an optimizer-state file. */
 export async function defaultCheckpoint(store: RunStore, id: string): Promise<string> {
   const all = await store.listCheckpoints(id);
   if (all.length === 0) throw new Error(`Run ${id} has no checkpoints to export; export its metrics with --format csv instead`);
+  const named = (await store.get(id)).summary?.lastCheckpoint;
+  if (typeof named === 'string' && all.some((c) => c.name === named)) return named;
   if (all.some((c) => c.name === 'last')) return 'last';
-  return [...all].sort((a, b) => b.modifiedAt.localeCompare(a.modifiedAt))[0].name;
+  const models = all.filter((c) => !c.name.endsWith('-optimizer'));
+  return [...(models.length ? models : all)].sort((a, b) => b.modifiedAt.localeCompare(a.modifiedAt))[0]!.name;
 }
 
 /** The checked bytes of a checkpoint, ready to write elsewhere. */
