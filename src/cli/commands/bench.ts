@@ -34,7 +34,7 @@ import type { GpuContext } from '../../engine/webgpu/context';
 const HELP = `usage: convlab bench [options]
 
   --json FILE    also write the report to FILE
-  --repeat N     timed runs per number (median; default 5)
+  --repeat N     timed runs per number (median; default 3)
   --steps N      timed training steps of the reference model (default 8, after 3 warm-up)
   --home DIR     data folder (autotune cache in DIR/cache/autotune.json)`;
 
@@ -54,7 +54,7 @@ export async function run(argv: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  const repeat = Math.max(1, Number(values.repeat ?? 5) | 0);
+  const repeat = Math.max(1, Number(values.repeat ?? 3) | 0);
   const steps = Math.max(2, Number(values.steps ?? 8) | 0);
   const home = resolveHome({ home: values.home as string | undefined });
   const ctx = await createNodeContext();

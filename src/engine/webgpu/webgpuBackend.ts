@@ -42,8 +42,9 @@ export class WebGpuBackend implements Backend<GpuTensor> {
 
   constructor(readonly ctx: GpuContext, options: WebGpuBackendOptions = {}) {
     this.tuner = new Autotuner(adapterKey(ctx.adapter), options.autotuneStore ?? null);
-    // A software adapter spreads workgroups over a few CPU cores; a GPU wants many more.
-    this.gemmTuning = new GemmTuning(ctx, this.tuner, ctx.adapter.isSoftware ? 16 : 256);
+    // A software adapter spreads workgroups over a few CPU cores; a GPU wants many more. Timing
+    // on a CPU adapter is slow, so it gets a shorter candidate list.
+    this.gemmTuning = new GemmTuning(ctx, this.tuner, ctx.adapter.isSoftware ? 16 : 256, ctx.adapter.isSoftware ? 4 : 24);
   }
 
   /** Read stored tuning results for this adapter; then time whatever a conv layer of this

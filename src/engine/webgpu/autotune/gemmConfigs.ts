@@ -75,9 +75,21 @@ export function heuristicGemmConfig(s: GemmSpec, parallelism = 64): GemmConfig {
   return { ...base, splits: splitPlan(s, splits).splits };
 }
 
-/** Candidates worth timing for one spec: every workgroup shape × rows per invocation that
- *  fits the output, each without and (where the reduction is long) with split-K. */
-export function gemmCandidates(s: GemmSpec, parallelism = 64): GemmConfig[] {
+/** Candidates worth timing for one spec: every workgroup shape × rows/columns per invocation
+ *  that fits the output, each without and (where the reduction is long) with split-K; the
+ *  heuristic's pick first. `limit` keeps the first ones after ranking by multiply-adds per
+ *  load (what decides speed on software adapters, and a fair first guess on GPUs): timing
+ *  every config of a batch-64 layer on a CPU adapter would take minutes. */
+export function gemmCandidates(s: GemmSpec, parallelism = 64, limit = Infinity): GemmConfig[] {
+  const all = allGemmCandidates(s, parallelism);
+  if (all.length <= limit) return all;
+  const [first, ...rest] = all;
+  const reuse = (c: GemmConfig): number => (Math.min(c.tm * c.wgY, s.m) * Math.min(c.tn * c.wgX, s.n)) / (c.tm + c.tn);
+  rest.sort((a, b) => reuse(b) - reuse(a));
+  return [first!, ...rest.slice(0, Math.max(0, limit - 1))];
+}
+
+function allGemmCandidates(s: GemmSpec, parallelism: number): GemmConfig[] {
   const out: GemmConfig[] = [];
   const seen = new Set<string>();
   const add = (c: GemmConfig): void => {

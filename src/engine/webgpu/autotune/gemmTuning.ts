@@ -35,7 +35,7 @@ export function operandExtent(s: GemmSpec, which: 'a' | 'b' | 'c'): number {
 }
 
 export class GemmTuning {
-  constructor(private readonly ctx: GpuContext, readonly tuner: Autotuner, private readonly parallelism = 64) {}
+  constructor(private readonly ctx: GpuContext, readonly tuner: Autotuner, private readonly parallelism = 64, private readonly maxCandidates = Infinity) {}
 
   /** The config to run now: tuned if known, else the heuristic (and say so in describe()). */
   config(s: GemmSpec, phase = 'gemm'): GemmConfig {
@@ -69,7 +69,7 @@ export class GemmTuning {
     const expected = await ctx.read(ref);
     const scale = expected.reduce((m, v) => Math.max(m, Math.abs(v)), 1);
     const tolerance = 1e-5 * scale * Math.sqrt(s.k * s.reduce.count);
-    const byName = new Map(gemmCandidates(s, this.parallelism).map((cfg) => [gemmConfigKey(cfg), cfg]));
+    const byName = new Map(gemmCandidates(s, this.parallelism, this.maxCandidates).map((cfg) => [gemmConfigKey(cfg), cfg]));
     try {
       await this.tuner.tune(key, phase, [...byName.keys()], async (name) => {
         const cfg = byName.get(name)!;
