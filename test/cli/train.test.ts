@@ -37,6 +37,26 @@ describe('convlab train', () => {
     expect(checkpoints.map((c) => c.name)).toContain('epoch-0-step-6');
   }, 240_000);
 
+  it('fine-tunes from an exported safetensors checkpoint (--init), and refuses one that does not fit', async () => {
+    const home = tempHome();
+    const first = train(home, ['--max-steps', '20', '--json']);
+    expect(first.code, first.stderr).toBe(0);
+    const runId = JSON.parse(first.stdout.trim().split('\n').pop()!).run_id;
+    const file = join(home, 'weights.safetensors');
+    const exported = spawnSync(process.execPath, [bin, 'runs', 'export', runId, '--format', 'safetensors', '--out', file, '--home', home], { cwd: root, encoding: 'utf8' });
+    expect(exported.status, exported.stderr).toBe(0);
+    const tuned = train(home, ['--init', file, '--max-steps', '2', '--json']);
+    expect(tuned.code, tuned.stderr).toBe(0);
+    const steps = (await new RunStore(home).readMetrics(JSON.parse(tuned.stdout.trim().split('\n').pop()!).run_id)).filter((m) => m.kind === 'step');
+    // Starting from trained weights, not from scratch (a fresh model starts near ln 10 ≈ 2.3).
+    expect(steps[0]!.loss as number).toBeLessThan(1.6);
+    const before = (await new RunStore(home).list()).length;
+    const refused = train(home, ['--init', file, '--model', 'conv(4,3) relu flatten linear(10)']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/checkpoint tensor "0.weight" has shape \[8, 1, 3, 3\] but the model needs \[4, 1, 3, 3\]/);
+    expect((await new RunStore(home).list()).length).toBe(before);
+  }, 240_000);
+
   it('refuses bad input with one clear line and leaves no half-made run', () => {
     const home = tempHome();
     const cases: Array<[string[], RegExp]> = [

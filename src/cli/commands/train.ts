@@ -2,6 +2,7 @@
 // run the desktop app can open: manifest, metrics log, a safetensors checkpoint per epoch.
 
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { CpuBackend } from '../../engine/cpu/cpuBackend';
 import type { Backend } from '../../engine/backend';
 import { formatText } from '../../engine/model/formatText';
@@ -59,16 +60,8 @@ export async function run(argv: string[]): Promise<number> {
   }
 
   let resume: { model: NamedTensor[]; optimizer: NamedTensor[]; epoch: number; step: number } | undefined;
-  const writer = resumed ? await store.open(resumed.id) : await store.create({
-    name: opts.name,
-    config: { data: opts.data, model: formatText(spec), train: config, backend: opts.backend },
-    modelSpec: formatText(spec),
-    dataset: { id: data.id, name: data.name },
-    seed: opts.seed,
-    adapter,
-    versions: { convlab: appVersion(), node: process.versions.node },
-  });
   if (resumed) resume = await loadResumeState(store, resumed.id, resumed.summary as Record<string, unknown>);
+  else if (opts.init) resume = { model: await readInitWeights(opts.init), optimizer: [], epoch: 0, step: 0 };
 
   const control = new TrainControl();
   const onSignal = (): void => {
@@ -101,6 +94,17 @@ export async function run(argv: string[]): Promise<number> {
       },
     },
   });
+  // Created only once the trainer has accepted the model, data and weights, so bad input
+  // leaves no run behind.
+  const writer = resumed ? await store.open(resumed.id) : await store.create({
+    name: opts.name,
+    config: { data: opts.data, model: formatText(spec), train: config, backend: opts.backend },
+    modelSpec: formatText(spec),
+    dataset: { id: data.id, name: data.name },
+    seed: opts.seed,
+    adapter,
+    versions: { convlab: appVersion(), node: process.versions.node },
+  });
   const progress = new TrainProgress(trainer.totalSteps);
 
   let summary;
@@ -132,6 +136,18 @@ export async function run(argv: string[]): Promise<number> {
     console.log(`train loss ${summary.trainLoss.toFixed(4)}  val loss ${summary.valLoss.toFixed(4)}  val accuracy ${(100 * summary.valAccuracy).toFixed(2)}%  ${summary.imagesPerSecond.toFixed(0)} img/s`);
   }
   return summary.status === 'diverged' ? 1 : 0;
+}
+
+/** Weights to fine-tune from: any safetensors file with the model's state_dict names. */
+async function readInitWeights(path: string): Promise<NamedTensor[]> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    throw new Error(`--init: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  const file = readSafetensors(bytes);
+  return [...file.tensors].map(([name, t]) => ({ name, shape: t.shape, data: toFloat32(t) }));
 }
 
 async function loadResumeState(store: RunStore, id: string, summary: Record<string, unknown>) {

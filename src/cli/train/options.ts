@@ -32,6 +32,8 @@ With no options, trains the reference model on the embedded Fashion-MNIST subset
   --val-split F     validation fraction when --data imports files (default 0.1)
   --name NAME       run name
   --resume RUN_ID   continue a run from its last checkpoint
+  --init FILE       start from the weights of a safetensors checkpoint (PyTorch nn.Sequential
+                    names, e.g. exported by 'convlab runs export' or torch's save_file) to fine-tune
   --home DIR        data folder (default: CONVLAB_HOME, else the app's per-user folder)
   --backend B       webgpu (default) or cpu (the float64 reference: slow but works anywhere)
   --json            print the result as one JSON object on the last line`;
@@ -49,6 +51,7 @@ export interface TrainOptions {
   valSplit?: number;
   name?: string;
   resume?: string;
+  init?: string;
   home?: string;
   backend: 'webgpu' | 'cpu';
   json: boolean;
@@ -64,7 +67,7 @@ export function parseTrainOptions(argv: string[]): TrainOptions {
       data: { type: 'string' }, model: { type: 'string' }, epochs: { type: 'string' }, batch: { type: 'string' },
       lr: { type: 'string' }, optimizer: { type: 'string' }, momentum: { type: 'string' }, nesterov: { type: 'boolean' },
       'weight-decay': { type: 'string' }, schedule: { type: 'string' }, seed: { type: 'string' }, 'max-steps': { type: 'string' },
-      'val-split': { type: 'string' }, name: { type: 'string' }, resume: { type: 'string' }, home: { type: 'string' },
+      'val-split': { type: 'string' }, name: { type: 'string' }, resume: { type: 'string' }, init: { type: 'string' }, home: { type: 'string' },
       backend: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
   });
@@ -93,6 +96,7 @@ export function parseTrainOptions(argv: string[]): TrainOptions {
     valSplit,
     name: values.name,
     resume: values.resume,
+    init: values.init,
     home: values.home,
     backend,
     json: values.json ?? false,
