@@ -37,6 +37,13 @@ describe('runs', () => {
     const points = await waitForChartPoints(page, 'chart-compare', 2, 60_000);
     // Both runs' loss curves over their steps.
     expect(points).toBeGreaterThanOrEqual(2 * SMALL_RUN.maxSteps);
+    // The config diff names what differs (the batch size), and kernel timings sit side by side.
+    const diff = await page.getByTestId('config-diff').locator('tbody tr').allInnerTexts();
+    const batchRow = diff.find((row) => /batchSize/.test(row));
+    expect(batchRow, `config diff rows: ${diff.join(' | ')}`).toBeDefined();
+    expect(batchRow).toMatch(/16/);
+    expect(batchRow).toMatch(/32/);
+    expect(await page.getByTestId('kernel-times-compare').locator('tbody tr').count()).toBeGreaterThan(0);
     await screenshot('runs-compare');
   });
 });
