@@ -57,6 +57,26 @@ describe('convlab train', () => {
     expect((await new RunStore(home).list()).length).toBe(before);
   }, 240_000);
 
+  it('resumes a stopped run from its checkpoint and continues its step count in the same run', async () => {
+    const home = tempHome();
+    const first = train(home, ['--max-steps', '4', '--batch', '16', '--json']);
+    expect(first.code, first.stderr).toBe(0);
+    const runId = JSON.parse(first.stdout.trim().split('\n').pop()!).run_id;
+    const second = train(home, ['--resume', runId, '--max-steps', '7', '--json']);
+    expect(second.code, second.stderr).toBe(0);
+    expect(JSON.parse(second.stdout.trim().split('\n').pop()!)).toMatchObject({ run_id: runId, steps: 7 });
+    const steps = (await new RunStore(home).readMetrics(runId)).filter((m) => m.kind === 'step').map((m) => m.step);
+    expect(steps).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    // The same losses as seven steps without a break (weights and momentum come back from the
+    // checkpoint; the checkpoint's float32 rounding of the CPU twin's float64 weights is all
+    // that differs).
+    const straight = train(home, ['--max-steps', '7', '--batch', '16', '--json']);
+    const straightId = JSON.parse(straight.stdout.trim().split('\n').pop()!).run_id;
+    const lossesOf = async (id: string) => (await new RunStore(home).readMetrics(id)).filter((m) => m.kind === 'step').map((m) => m.loss as number);
+    const [resumedLosses, straightLosses] = [await lossesOf(runId), await lossesOf(straightId)];
+    resumedLosses.forEach((l, i) => expect(Math.abs(l - straightLosses[i]!) / straightLosses[i]!).toBeLessThan(1e-5));
+  }, 240_000);
+
   it('refuses bad input with one clear line and leaves no half-made run', () => {
     const home = tempHome();
     const cases: Array<[string[], RegExp]> = [

@@ -40,8 +40,10 @@ export async function run(argv: string[]): Promise<number> {
   if (shapes.outputSize !== data.classes.length) {
     throw new Error(`the model ends with ${shapes.outputSize} outputs but dataset "${data.name}" has ${data.classes.length} classes: end the model with linear(${data.classes.length})`);
   }
+  // A resumed run keeps its own settings and runs to its configured epochs; --max-steps may
+  // still cap the total step count.
   const config: TrainConfig = resumed
-    ? (resumed.config as { train: TrainConfig }).train
+    ? { ...(resumed.config as { train: TrainConfig }).train, maxSteps: opts.maxSteps }
     : { spec, epochs: opts.epochs, batchSize: opts.batch, lr: opts.lr, optimizer: opts.optimizer, schedule: opts.schedule, seed: opts.seed, maxSteps: opts.maxSteps, shuffle: true };
 
   let be: Backend<unknown>;

@@ -31,7 +31,8 @@ With no options, trains the reference model on the embedded Fashion-MNIST subset
   --max-steps N     stop after N steps
   --val-split F     validation fraction when --data imports files (default 0.1)
   --name NAME       run name
-  --resume RUN_ID   continue a run from its last checkpoint
+  --resume RUN_ID   continue a run from its last checkpoint, with its own settings, to its
+                    configured epochs (--max-steps still caps the total)
   --init FILE       start from the weights of a safetensors checkpoint (PyTorch nn.Sequential
                     names, e.g. exported by 'convlab runs export' or torch's save_file) to fine-tune
   --home DIR        data folder (default: CONVLAB_HOME, else the app's per-user folder)
