@@ -127,9 +127,10 @@ export const useTrainingStore = defineStore('training', () => {
     else setTimeout(tick, 16);
   }
 
+  /** A plain copy: the model store's spec is made of reactive proxies, which postMessage cannot clone. */
   function trainConfig(): TrainConfig {
     return {
-      spec: model.spec,
+      spec: JSON.parse(JSON.stringify(model.spec)) as TrainConfig['spec'],
       epochs: params.epochs,
       batchSize: params.batchSize,
       lr: params.lr,
