@@ -184,14 +184,19 @@ async function referenceModel(ctx: GpuContext, be: WebGpuBackend, home: string, 
     hooks: { onStep: (m) => onStep(m.step, m.kernelTimes) },
   });
   await tuneModel(be, trainer.model, [64, data.channels, data.height, data.width]);
-  const marks: Array<{ step: number; time: number; dispatches: number; submits: number; readbacks: number; gpuMs: number }> = [];
+  const marks: Array<{ step: number; time: number; gpuMs: number }> = [];
   function onStep(step: number, kernelTimes: Record<string, number> | undefined): void {
     const gpuMs = kernelTimes ? Object.values(kernelTimes).reduce((s, v) => s + v, 0) : NaN;
-    marks.push({ step, time: performance.now(), dispatches: ctx.dispatchCount, submits: ctx.submitCount, readbacks: ctx.readbackCount, gpuMs });
+    marks.push({ step, time: performance.now(), gpuMs });
   }
+  const before = { dispatches: ctx.dispatchCount, submits: ctx.submitCount, readbacks: ctx.readbackCount };
   await trainer.run();
+  // Counters over every step (each step records the same work), so the pipelined tail does not
+  // skew them; time only over the steady state after warm-up.
+  const total = warmup + steps;
+  const perStep = (key: keyof typeof before): number => round((ctx[`${key.slice(0, -1)}Count` as 'dispatchCount'] - before[key]) / total);
   // Steps finish in order; the interval between the warm-up's last report and the last one is
-  // the steady state (steps are pipelined, so per-step counters are averaged over it).
+  // the steady state.
   const first = marks[warmup - 1]!;
   const last = marks[marks.length - 1]!;
   const n = last.step - first.step;
@@ -205,9 +210,9 @@ async function referenceModel(ctx: GpuContext, be: WebGpuBackend, home: string, 
     images_per_second: round((64 * 1000) / msPerStep),
     ms_per_step: round(msPerStep),
     gpu_ms_per_step: round(gpu[gpu.length >> 1] ?? NaN),
-    dispatches_per_step: round((last.dispatches - first.dispatches) / n),
-    submits_per_step: round((last.submits - first.submits) / n),
-    readbacks_per_step: round((last.readbacks - first.readbacks) / n),
+    dispatches_per_step: perStep('dispatches'),
+    submits_per_step: perStep('submits'),
+    readbacks_per_step: perStep('readbacks'),
     peak_gpu_bytes: ctx.pool.peakBytes,
   };
 }
