@@ -97,17 +97,19 @@ export const useTrainingStore = defineStore('training', () => {
     return null;
   });
 
-  /** Seconds left, from the rate of the last ~20 steps (the first steps include shader compiles). */
+  /** Seconds left: the median time per step over the last ~20 steps (the median ignores the first
+   *  steps' shader compiles and the gap of a pause), times the steps left. */
   const eta = computed<number | null>(() => {
     void revision.value;
     const s = series.value;
     const n = s.step.length;
     if (n < 3 || totalSteps.value === 0) return null;
-    const back = Math.max(0, n - 21);
-    const dt = s.time.view()[n - 1]! - s.time.view()[back]!;
-    const ds = s.step.view()[n - 1]! - s.step.view()[back]!;
-    if (dt <= 0 || ds <= 0) return null;
-    return ((totalSteps.value - step.value) * dt) / ds;
+    const t = s.time.view();
+    const deltas: number[] = [];
+    for (let i = Math.max(1, n - 20); i < n; i++) deltas.push(t[i]! - t[i - 1]!);
+    deltas.sort((a, b) => a - b);
+    const perStep = deltas[Math.floor(deltas.length / 2)]!;
+    return perStep > 0 ? (totalSteps.value - step.value) * perStep : null;
   });
 
   let batcher: MetricsBatcher<object> | null = null;
@@ -267,6 +269,7 @@ export const useTrainingStore = defineStore('training', () => {
   async function finish(final: FinishStatus, s: TrainSummary | null): Promise<void> {
     status.value = 'finishing';
     summary.value = s;
+    if (s) series.value.addFinalValidation(s.steps, s.valLoss, s.valAccuracy);
     try {
       await batcher?.close().catch((e: Error) => (storeError.value = `Some metrics were not saved: ${e.message}`));
       await checkpoints;

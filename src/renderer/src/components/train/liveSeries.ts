@@ -87,6 +87,17 @@ export class LiveSeries {
     this.trainAccuracy.push(m.trainAccuracy);
   }
 
+  /** The validation of a run that ended mid-epoch (stopped, or capped by max steps): the trainer
+   *  reports it only in its summary, but it belongs on the curve. */
+  addFinalValidation(step: number, valLoss: number, valAccuracy: number): void {
+    if (!Number.isFinite(valLoss) || this.epochStep.last() === step) return;
+    this.epochStep.push(step);
+    this.valLoss.push(valLoss);
+    this.valAccuracy.push(valAccuracy);
+    this.trainLoss.push(NaN);
+    this.trainAccuracy.push(NaN);
+  }
+
   /** Labels are "layer|phase|kernel" (the GPU profiler's pass labels). */
   private addKernelTimes(step: number, times: Record<string, number>): void {
     const perPhase = new Map<string, number>();
