@@ -1,6 +1,6 @@
 // The WebGPU backend: every op records WGSL dispatches into the context's pending encoder.
 
-import type { Backend, KernelScope } from '../backend';
+import type { Backend, ConvAlgorithm, KernelScope } from '../backend';
 import type { Conv2dGeometry } from '../conv/geometry';
 import {
   explicitConvBackwardBias,
@@ -29,22 +29,30 @@ import { type AutotuneStore, Autotuner, type TuneChoice, adapterKey } from './au
 import { GemmTuning } from './autotune/gemmTuning';
 import { gemmTiledGpu } from './ops/gemmTiled';
 import { forwardGemm, gradInputGemm, gradWeightGemm } from '../conv/gemmPlan';
+// Conv algorithms beside im2col (implicit GEMM, direct), chosen per layer and phase.
+import { ConvAlgorithmChooser } from './ops/convAlgorithmsChoice';
+import { convBackwardInputWith, convBackwardWeightWith, convForwardWith } from './ops/convAlgorithms';
+import { tuneConvAlgorithms } from './ops/convAlgorithmsTune';
 
 export interface WebGpuBackendOptions {
   /** Where autotuning results persist between processes (the CLI: <home>/cache/autotune.json). */
   autotuneStore?: AutotuneStore;
+  /** Conv algorithm for every layer, or 'auto' (default): tuned per layer and phase. */
+  convAlgorithm?: ConvAlgorithm;
 }
 
 export class WebGpuBackend implements Backend<GpuTensor> {
   readonly kind = 'webgpu' as const;
   readonly tuner: Autotuner;
   readonly gemmTuning: GemmTuning;
+  readonly convChooser: ConvAlgorithmChooser;
 
   constructor(readonly ctx: GpuContext, options: WebGpuBackendOptions = {}) {
     this.tuner = new Autotuner(adapterKey(ctx.adapter), options.autotuneStore ?? null);
     // A software adapter spreads workgroups over a few CPU cores; a GPU wants many more. Timing
     // on a CPU adapter is slow, so it gets a shorter candidate list.
     this.gemmTuning = new GemmTuning(ctx, this.tuner, ctx.adapter.isSoftware ? 16 : 256, ctx.adapter.isSoftware ? 4 : 24);
+    this.convChooser = new ConvAlgorithmChooser(this.tuner, options.convAlgorithm ?? 'auto');
   }
 
   /** Read stored tuning results for this adapter; then time whatever a conv layer of this
@@ -54,6 +62,7 @@ export class WebGpuBackend implements Backend<GpuTensor> {
     await this.gemmTuning.tune(forwardGemm(g), 'forward');
     await this.gemmTuning.tune(gradInputGemm(g), 'grad-input');
     await this.gemmTuning.tune(gradWeightGemm(g, false), 'grad-weight');
+    await tuneConvAlgorithms(this, g);
   }
   async tuneGemm(spec: GemmSpec, phase = 'gemm'): Promise<void> {
     await this.tuner.load();
@@ -112,13 +121,19 @@ export class WebGpuBackend implements Backend<GpuTensor> {
   }
 
   conv2dForward(g: Conv2dGeometry, input: GpuTensor, weight: GpuTensor, bias: GpuTensor | null, output: GpuTensor): void {
-    explicitConvForward(this, g, input, weight, bias, output);
+    const algo = this.convChooser.algorithm(g, 'forward');
+    if (algo === 'im2col') explicitConvForward(this, g, input, weight, bias, output);
+    else convForwardWith(this.ctx, algo, g, input, weight, bias, output);
   }
   conv2dBackwardInput(g: Conv2dGeometry, dOut: GpuTensor, weight: GpuTensor, dInput: GpuTensor): void {
-    explicitConvBackwardInput(this, g, dOut, weight, dInput);
+    const algo = this.convChooser.algorithm(g, 'grad-input');
+    if (algo === 'im2col') explicitConvBackwardInput(this, g, dOut, weight, dInput);
+    else convBackwardInputWith(this.ctx, algo, g, dOut, weight, dInput);
   }
   conv2dBackwardWeight(g: Conv2dGeometry, input: GpuTensor, dOut: GpuTensor, dWeight: GpuTensor, accumulate: boolean): void {
-    explicitConvBackwardWeight(this, g, input, dOut, dWeight, accumulate);
+    const algo = this.convChooser.algorithm(g, 'grad-weight');
+    if (algo === 'im2col') explicitConvBackwardWeight(this, g, input, dOut, dWeight, accumulate);
+    else convBackwardWeightWith(this.ctx, algo, g, input, dOut, dWeight, accumulate);
   }
   conv2dBackwardBias(g: Conv2dGeometry, dOut: GpuTensor, dBias: GpuTensor, accumulate: boolean): void {
     explicitConvBackwardBias(this, g, dOut, dBias, accumulate);

@@ -1,0 +1,162 @@
+// conv_implicit_grad_input.wgsl — dX = col2im(Wᵀ · dOut) as one gather, no column matrix.
+//
+// What: dX[n, g·Cg + c, h, w] = Σ_{o<Og, i<kh, j<kw} W[g·Og + o, c, i, j] · dOut[n, g·Og + o, oh, ow]
+//   over the taps where oh·sh = h + padTop − i·dh and ow·sw = w + padLeft − j·dw hold exactly
+//   with 0 ≤ oh < Ho, 0 ≤ ow < Wo (the transposed convolution). Each input pixel gathers what
+//   col2im.wgsl would have summed for it, so the sum order is fixed and there are no atomics.
+//   Each invocation owns TP input pixels (strided by WG: neighbouring lanes read neighbouring
+//   dOut addresses when the stride is 1) × 4·CC4 input channels of one group (weight loads are
+//   one address for all lanes). Taps outermost: the divisibility and bounds tests of a pixel are
+//   done once per tap; the loop over output channels inside is loads and multiply-adds.
+// Layouts: dOut (N, O, Ho, Wo), W (O, Cg, kh, kw), dX (N, C, H, W), row-major f32; dX overwritten.
+// Bindings: 0 uniform Params, 1 dOut (read), 2 W (read), 3 dX (write).
+// Overrides: WG; TP ∈ {1, 2, 4} pixels, CC4 ∈ {1, 2, 3, 4} vec4s of input channels per invocation.
+// Dispatch: x = ceil(H·W / (WG·TP)), y = groups · cTiles (cTiles = ceil(Cg / (4·CC4))), z = N.
+
+override WG: u32 = 64u;
+override TP: u32 = 4u;
+override CC4: u32 = 1u;
+
+struct Params {
+  inChannels: u32, channelsPerGroup: u32, height: u32, width: u32,
+  outChannels: u32, outPerGroup: u32, kernelH: u32, kernelW: u32,
+  strideH: u32, strideW: u32, padTop: u32, padLeft: u32,
+  dilationH: u32, dilationW: u32, outHeight: u32, outWidth: u32,
+  cTiles: u32,
+}
+
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> dOut: array<f32>;
+@group(0) @binding(2) var<storage, read> wt: array<f32>;
+@group(0) @binding(3) var<storage, read_write> dX: array<f32>;
+
+// Column offsets (c·kh·kw) of four input channels inside a weight row, clamped to the last one.
+fn weightCols(c0: u32, taps: u32) -> vec4u {
+  let last = p.channelsPerGroup - 1u;
+  return vec4u(min(c0, last), min(c0 + 1u, last), min(c0 + 2u, last), min(c0 + 3u, last)) * taps;
+}
+
+fn weights(row: u32, cols: vec4u) -> vec4f {
+  return vec4f(wt[row + cols.x], wt[row + cols.y], wt[row + cols.z], wt[row + cols.w]);
+}
+
+// The output pixel that tap (i, j) of input pixel (h, w) came from, if any.
+struct Tap { offset: u32, inside: bool }
+
+fn tap(h: u32, w: u32, i: u32, j: u32) -> Tap {
+  let th = i32(h + p.padTop) - i32(i * p.dilationH);
+  let tw = i32(w + p.padLeft) - i32(j * p.dilationW);
+  let oh = u32(th) / p.strideH;
+  let ow = u32(tw) / p.strideW;
+  let inside = th >= 0 && tw >= 0 && oh * p.strideH == u32(th) && ow * p.strideW == u32(tw) && oh < p.outHeight && ow < p.outWidth;
+  return Tap(select(0u, oh * p.outWidth + ow, inside), inside);
+}
+
+// c0 counts channels inside the group; shift is the group's first channel.
+fn storeGroup(n: u32, shift: u32, c0: u32, l: u32, v: vec4f) {
+  let plane = p.height * p.width;
+  if (l >= plane) { return; }
+  for (var q = 0u; q < 4u; q++) {
+    let c = c0 + q;
+    if (c < p.channelsPerGroup) { dX[(n * p.inChannels + shift + c) * plane + l] = v[q]; }
+  }
+}
+
+@compute @workgroup_size(WG, 1, 1)
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
+  let n = wid.z;
+  let grp = wid.y / p.cTiles;
+  let c0 = (wid.y % p.cTiles) * 4u * CC4;
+  let plane = p.height * p.width;
+  let pixels = p.outHeight * p.outWidth;
+  let taps = p.kernelH * p.kernelW;
+  let kg = p.channelsPerGroup * taps;
+  let dBase = (n * p.outChannels + grp * p.outPerGroup) * pixels;
+  let wBase = grp * p.outPerGroup * kg;
+
+  let first = wid.x * WG * TP + lid.x;
+  let l0 = min(first, plane - 1u);
+  let l1 = min(first + WG, plane - 1u);
+  let l2 = min(first + 2u * WG, plane - 1u);
+  let l3 = min(first + 3u * WG, plane - 1u);
+  let h0 = l0 / p.width; let w0 = l0 % p.width;
+  let h1 = l1 / p.width; let w1 = l1 % p.width;
+  let h2 = l2 / p.width; let w2 = l2 % p.width;
+  let h3 = l3 / p.width; let w3 = l3 % p.width;
+
+  let k0 = weightCols(c0, taps);
+  let k1 = weightCols(c0 + 4u, taps);
+  let k2 = weightCols(c0 + 8u, taps);
+  let k3 = weightCols(c0 + 12u, taps);
+
+  var acc00 = vec4f(0.0); var acc01 = vec4f(0.0); var acc02 = vec4f(0.0); var acc03 = vec4f(0.0);
+  var acc10 = vec4f(0.0); var acc11 = vec4f(0.0); var acc12 = vec4f(0.0); var acc13 = vec4f(0.0);
+  var acc20 = vec4f(0.0); var acc21 = vec4f(0.0); var acc22 = vec4f(0.0); var acc23 = vec4f(0.0);
+  var acc30 = vec4f(0.0); var acc31 = vec4f(0.0); var acc32 = vec4f(0.0); var acc33 = vec4f(0.0);
+
+  for (var i = 0u; i < p.kernelH; i++) {
+    for (var j = 0u; j < p.kernelW; j++) {
+      let t0 = tap(h0, w0, i, j);
+      let t1 = tap(h1, w1, i, j);
+      let t2 = tap(h2, w2, i, j);
+      let t3 = tap(h3, w3, i, j);
+      var pd0 = dBase + t0.offset;
+      var pd1 = dBase + t1.offset;
+      var pd2 = dBase + t2.offset;
+      var pd3 = dBase + t3.offset;
+      var row = wBase + i * p.kernelW + j;
+      for (var o = 0u; o < p.outPerGroup; o++) {
+        let d0 = select(0.0, dOut[pd0], t0.inside);
+        let v0 = weights(row, k0);
+        acc00 += d0 * v0;
+        var v1 = vec4f(0.0);
+        var v2 = vec4f(0.0);
+        var v3 = vec4f(0.0);
+        if (CC4 > 1u) { v1 = weights(row, k1); acc01 += d0 * v1; }
+        if (CC4 > 2u) { v2 = weights(row, k2); acc02 += d0 * v2; }
+        if (CC4 > 3u) { v3 = weights(row, k3); acc03 += d0 * v3; }
+        if (TP > 1u) {
+          let d1 = select(0.0, dOut[pd1], t1.inside);
+          acc10 += d1 * v0;
+          if (CC4 > 1u) { acc11 += d1 * v1; }
+          if (CC4 > 2u) { acc12 += d1 * v2; }
+          if (CC4 > 3u) { acc13 += d1 * v3; }
+        }
+        if (TP > 2u) {
+          let d2 = select(0.0, dOut[pd2], t2.inside);
+          let d3 = select(0.0, dOut[pd3], t3.inside);
+          acc20 += d2 * v0;
+          acc30 += d3 * v0;
+          if (CC4 > 1u) { acc21 += d2 * v1; acc31 += d3 * v1; }
+          if (CC4 > 2u) { acc22 += d2 * v2; acc32 += d3 * v2; }
+          if (CC4 > 3u) { acc23 += d2 * v3; acc33 += d3 * v3; }
+        }
+        pd0 += pixels;
+        pd1 += pixels;
+        pd2 += pixels;
+        pd3 += pixels;
+        row += kg;
+      }
+    }
+  }
+
+  let cg0 = c0;
+  let shift = grp * p.channelsPerGroup;
+  storeGroup(n, shift, cg0, first, acc00);
+  if (CC4 > 1u) { storeGroup(n, shift, cg0 + 4u, first, acc01); }
+  if (CC4 > 2u) { storeGroup(n, shift, cg0 + 8u, first, acc02); }
+  if (CC4 > 3u) { storeGroup(n, shift, cg0 + 12u, first, acc03); }
+  if (TP > 1u) {
+    storeGroup(n, shift, cg0, first + WG, acc10);
+    if (CC4 > 1u) { storeGroup(n, shift, cg0 + 4u, first + WG, acc11); }
+    if (CC4 > 2u) { storeGroup(n, shift, cg0 + 8u, first + WG, acc12); }
+    if (CC4 > 3u) { storeGroup(n, shift, cg0 + 12u, first + WG, acc13); }
+  }
+  if (TP > 2u) {
+    storeGroup(n, shift, cg0, first + 2u * WG, acc20);
+    storeGroup(n, shift, cg0, first + 3u * WG, acc30);
+    if (CC4 > 1u) { storeGroup(n, shift, cg0 + 4u, first + 2u * WG, acc21); storeGroup(n, shift, cg0 + 4u, first + 3u * WG, acc31); }
+    if (CC4 > 2u) { storeGroup(n, shift, cg0 + 8u, first + 2u * WG, acc22); storeGroup(n, shift, cg0 + 8u, first + 3u * WG, acc32); }
+    if (CC4 > 3u) { storeGroup(n, shift, cg0 + 12u, first + 2u * WG, acc23); storeGroup(n, shift, cg0 + 12u, first + 3u * WG, acc33); }
+  }
+}

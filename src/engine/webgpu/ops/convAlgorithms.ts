@@ -1,0 +1,130 @@
+// The conv algorithms beside im2col on the GPU: kernel specs and dispatch for the implicit-GEMM
+// kernels (kernels/conv_implicit_*.wgsl). Each function records the whole phase — no column
+// matrix, and the forward adds the bias in its epilogue. Tiling comes from conv/implicitConv.ts.
+
+import forwardSource from '../../../../kernels/conv_implicit_forward.wgsl?raw';
+import gradInputSource from '../../../../kernels/conv_implicit_grad_input.wgsl?raw';
+import gradWeightSource from '../../../../kernels/conv_implicit_grad_weight.wgsl?raw';
+import { type Conv2dGeometry, columnRowsPerGroup } from '../../conv/geometry';
+import { IMPLICIT_WG, implicitForwardPlan, implicitGradInputPlan, implicitGradWeightPlan } from '../../conv/implicitConv';
+import type { GpuContext } from '../context';
+import type { GpuTensor } from '../gpuTensor';
+import { type KernelSpec, linearGrid } from '../kernelSpec';
+import { GEMM_SPLIT_REDUCE } from './gemmTiled';
+
+const u32 = 'u32' as const;
+const geometryUniforms = [
+  ['inChannels', u32], ['channelsPerGroup', u32], ['height', u32], ['width', u32],
+  ['outChannels', u32], ['outPerGroup', u32], ['kernelH', u32], ['kernelW', u32],
+  ['strideH', u32], ['strideW', u32], ['padTop', u32], ['padLeft', u32],
+  ['dilationH', u32], ['dilationW', u32], ['outHeight', u32], ['outWidth', u32],
+] as const;
+
+export const CONV_IMPLICIT_FORWARD: KernelSpec = {
+  name: 'conv_implicit_forward',
+  source: forwardSource,
+  storage: [{ name: 'x', access: 'read' }, { name: 'weight', access: 'read' }, { name: 'bias', access: 'read' }, { name: 'out', access: 'read_write' }],
+  uniforms: [...geometryUniforms, ['oTiles', u32]],
+  workgroupSize: [IMPLICIT_WG, 1, 1],
+};
+
+export const CONV_IMPLICIT_GRAD_INPUT: KernelSpec = {
+  name: 'conv_implicit_grad_input',
+  source: gradInputSource,
+  storage: [{ name: 'dOut', access: 'read' }, { name: 'weight', access: 'read' }, { name: 'dX', access: 'read_write' }],
+  uniforms: [...geometryUniforms, ['cTiles', u32]],
+  workgroupSize: [IMPLICIT_WG, 1, 1],
+};
+
+export const CONV_IMPLICIT_GRAD_WEIGHT: KernelSpec = {
+  name: 'conv_implicit_grad_weight',
+  source: gradWeightSource,
+  storage: [{ name: 'x', access: 'read' }, { name: 'dOut', access: 'read' }, { name: 'partials', access: 'read_write' }],
+  uniforms: [...geometryUniforms, ['batch', u32], ['samplesPerSlice', u32], ['oTiles', u32]],
+  workgroupSize: [IMPLICIT_WG, 1, 1],
+};
+
+function geometryValues(g: Conv2dGeometry): Record<string, number> {
+  return {
+    inChannels: g.inChannels, channelsPerGroup: g.inChannels / g.groups, height: g.inHeight, width: g.inWidth,
+    outChannels: g.outChannels, outPerGroup: g.outChannels / g.groups, kernelH: g.kernelH, kernelW: g.kernelW,
+    strideH: g.strideH, strideW: g.strideW, padTop: g.padTop, padLeft: g.padLeft,
+    dilationH: g.dilationH, dilationW: g.dilationW, outHeight: g.outHeight, outWidth: g.outWidth,
+  };
+}
+
+const empty = (g: Conv2dGeometry): boolean => g.batch === 0 || g.outChannels === 0 || g.inChannels === 0;
+
+export function implicitConvForwardGpu(ctx: GpuContext, g: Conv2dGeometry, input: GpuTensor, weight: GpuTensor, bias: GpuTensor | null, output: GpuTensor): void {
+  if (empty(g)) return;
+  const plan = implicitForwardPlan(g);
+  ctx.dispatch(CONV_IMPLICIT_FORWARD, {
+    constants: { WG: IMPLICIT_WG, TP: plan.tp, OC4: plan.c4, HAS_BIAS: bias !== null },
+    uniforms: { ...geometryValues(g), oTiles: plan.tiles },
+    // Without a bias the binding still needs a buffer; the kernel never reads it.
+    buffers: [input, weight, bias ?? weight, output],
+    workgroups: plan.workgroups,
+    label: 'conv-implicit-forward',
+  });
+}
+
+export function implicitConvBackwardInputGpu(ctx: GpuContext, g: Conv2dGeometry, dOut: GpuTensor, weight: GpuTensor, dInput: GpuTensor): void {
+  if (empty(g)) return;
+  const plan = implicitGradInputPlan(g);
+  ctx.dispatch(CONV_IMPLICIT_GRAD_INPUT, {
+    constants: { WG: IMPLICIT_WG, TP: plan.tp, CC4: plan.c4 },
+    uniforms: { ...geometryValues(g), cTiles: plan.tiles },
+    buffers: [dOut, weight, dInput],
+    workgroups: plan.workgroups,
+    label: 'conv-implicit-grad-input',
+  });
+}
+
+/** dW (+)= Σ_n dOut · im2col(x)ᵀ: per-lane partial sums, then gemm_split_reduce adds them in a
+ *  fixed order and applies beta (1 when accumulating). */
+export function implicitConvBackwardWeightGpu(ctx: GpuContext, g: Conv2dGeometry, input: GpuTensor, dOut: GpuTensor, dWeight: GpuTensor, accumulate: boolean, targetWorkgroups = 32): void {
+  if (empty(g)) return;
+  const plan = implicitGradWeightPlan(g, targetWorkgroups);
+  const kg = columnRowsPerGroup(g);
+  const partials = ctx.alloc(plan.partialElements, 'conv-grad-weight-partials');
+  ctx.dispatch(CONV_IMPLICIT_GRAD_WEIGHT, {
+    constants: { WG: IMPLICIT_WG, OC4: plan.oc4, TK: plan.tk },
+    uniforms: { ...geometryValues(g), batch: g.batch, samplesPerSlice: plan.samplesPerSlice, oTiles: plan.oTiles },
+    buffers: [input, dOut, partials],
+    workgroups: plan.workgroups,
+    label: 'conv-implicit-grad-weight',
+  });
+  const total = g.outChannels * kg;
+  const { workgroups, rowPitch } = linearGrid(total, 64);
+  ctx.dispatch(GEMM_SPLIT_REDUCE, {
+    uniforms: {
+      total, rowPitch, m: g.outChannels, n: kg, batch: 1, splits: plan.slices * IMPLICIT_WG, batchInner: 1, ldc: kg,
+      offC: 0, strideCo: 0, strideCi: 0, alpha: 1, beta: accumulate ? 1 : 0,
+    },
+    buffers: [partials, dWeight],
+    workgroups,
+    label: 'conv-implicit-grad-weight-reduce',
+  });
+  // Later users of the pooled buffer are recorded after the reduce pass, so this is safe.
+  ctx.release(partials);
+}
+
+// --- One phase by algorithm name (im2col is recorded by the backend's explicit path) ----------
+
+export type GpuConvAlgorithm = 'implicit' | 'direct';
+
+export function convForwardWith(ctx: GpuContext, algo: GpuConvAlgorithm, g: Conv2dGeometry, input: GpuTensor, weight: GpuTensor, bias: GpuTensor | null, output: GpuTensor): void {
+  void algo;
+  implicitConvForwardGpu(ctx, g, input, weight, bias, output);
+}
+
+export function convBackwardInputWith(ctx: GpuContext, algo: GpuConvAlgorithm, g: Conv2dGeometry, dOut: GpuTensor, weight: GpuTensor, dInput: GpuTensor): void {
+  // No direct grad-input kernel: the implicit gather is already a direct loop over taps.
+  void algo;
+  implicitConvBackwardInputGpu(ctx, g, dOut, weight, dInput);
+}
+
+export function convBackwardWeightWith(ctx: GpuContext, algo: GpuConvAlgorithm, g: Conv2dGeometry, input: GpuTensor, dOut: GpuTensor, dWeight: GpuTensor, accumulate: boolean): void {
+  void algo;
+  implicitConvBackwardWeightGpu(ctx, g, input, dOut, dWeight, accumulate);
+}

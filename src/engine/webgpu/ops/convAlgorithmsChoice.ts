@@ -1,0 +1,73 @@
+// Which conv algorithm each layer and phase runs: the one the user forced (--conv-algo), else the
+// autotuner's measured or stored choice for this adapter, else a heuristic. Like cuDNN's
+// benchmark mode, the choice is per problem (geometry + phase) and per adapter, because software
+// adapters and GPUs rank the algorithms differently.
+
+import type { ConvAlgorithm } from '../../backend';
+import type { Conv2dGeometry } from '../../conv/geometry';
+import type { Autotuner } from '../autotune/autotuner';
+
+export type ConvPhase = 'forward' | 'grad-input' | 'grad-weight';
+export type ConvAlgorithmName = Exclude<ConvAlgorithm, 'auto'>;
+export const CONV_PHASES: readonly ConvPhase[] = ['forward', 'grad-input', 'grad-weight'];
+export const CONV_ALGORITHMS: readonly ConvAlgorithmName[] = ['im2col', 'implicit', 'direct'];
+
+/** Everything that changes the work: the batch too, since grad-weight splits over it. */
+export function convProblemKey(g: Conv2dGeometry, phase: ConvPhase): string {
+  return `conv:${phase}:n${g.batch}:c${g.inChannels}x${g.inHeight}x${g.inWidth}:o${g.outChannels}:k${g.kernelH}x${g.kernelW}`
+    + `:s${g.strideH}x${g.strideW}:p${g.padTop},${g.padLeft},${g.padBottom},${g.padRight}:d${g.dilationH}x${g.dilationW}:g${g.groups}`;
+}
+
+/** The direct kernels keep a whole filter in registers: only for few input channels and small
+ *  kernels, where the implicit GEMM's K loop is too short to amortise its set-up. */
+export function directApplies(g: Conv2dGeometry, phase: ConvPhase): boolean {
+  const cg = g.inChannels / g.groups;
+  return false && phase !== 'grad-input' && cg <= 4 && g.kernelH * g.kernelW <= 9;
+}
+
+export function convCandidates(g: Conv2dGeometry, phase: ConvPhase): ConvAlgorithmName[] {
+  return CONV_ALGORITHMS.filter((a) => a !== 'direct' || directApplies(g, phase));
+}
+
+/** Without measurements: the implicit kernels never write the column matrix, which is most of
+ *  the traffic of im2col on any adapter. */
+export function heuristicConvAlgorithm(g: Conv2dGeometry, phase: ConvPhase): ConvAlgorithmName {
+  return directApplies(g, phase) ? 'direct' : 'implicit';
+}
+
+export class ConvAlgorithmChooser {
+  constructor(private readonly tuner: Autotuner, readonly requested: ConvAlgorithm = 'auto') {}
+
+  /** The algorithm to record now. A forced one that does not apply to this layer (direct on a
+   *  wide layer) falls back to implicit, and describe() says so. */
+  algorithm(g: Conv2dGeometry, phase: ConvPhase): ConvAlgorithmName {
+    const key = convProblemKey(g, phase);
+    if (this.requested !== 'auto') {
+      const algo = this.requested === 'direct' && !directApplies(g, phase) ? 'implicit' : this.requested;
+      this.tuner.noteHeuristic(key, phase, algo === this.requested ? `${algo} (forced)` : `${algo} (forced direct does not apply)`);
+      return algo;
+    }
+    const known = this.tuner.get(key);
+    if (known && known.reason !== 'heuristic' && (CONV_ALGORITHMS as readonly string[]).includes(known.choice)) {
+      return known.choice as ConvAlgorithmName;
+    }
+    const h = heuristicConvAlgorithm(g, phase);
+    this.tuner.noteHeuristic(key, phase, h);
+    return h;
+  }
+
+  /** Time every applicable algorithm for this problem (once per adapter, then cached).
+   *  `measure` checks the algorithm against a reference before timing it and throws if wrong. */
+  async tune(g: Conv2dGeometry, phase: ConvPhase, measure: (algo: ConvAlgorithmName) => Promise<number>): Promise<ConvAlgorithmName> {
+    if (this.requested !== 'auto') return this.algorithm(g, phase);
+    const choice = await this.tuner.tune(convProblemKey(g, phase), phase, convCandidates(g, phase), (name) => measure(name as ConvAlgorithmName));
+    return choice as ConvAlgorithmName;
+  }
+
+  /** Whether this problem still needs timing. */
+  needsTuning(g: Conv2dGeometry, phase: ConvPhase): boolean {
+    if (this.requested !== 'auto') return false;
+    const known = this.tuner.get(convProblemKey(g, phase));
+    return !known || known.reason === 'heuristic';
+  }
+}

@@ -1,0 +1,98 @@
+// Every conv algorithm (im2col, implicit, direct) against the float64 CPU twins on the configs of
+// test/helpers/convConfigs.ts, and through runCase on the PyTorch conformance file.
+
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ConvAlgorithm } from '../../src/engine/backend';
+import { CpuBackend } from '../../src/engine/cpu/cpuBackend';
+import { conv2dGeometry, inputElements, outputElements, weightElements } from '../../src/engine/conv/geometry';
+import { runCase } from '../../src/engine/verify/runCase';
+import { parseCaseFile } from '../../src/shared/cases';
+import type { GpuContext } from '../../src/engine/webgpu/context';
+import { WebGpuBackend } from '../../src/engine/webgpu/webgpuBackend';
+import { CONV_CONFIGS } from '../helpers/convConfigs';
+import { maxAbsDiff, randomArray } from '../helpers/random';
+import { gpuContext } from './gpuTestContext';
+
+const cpu = new CpuBackend();
+let ctx: GpuContext | null = null;
+const backends = new Map<ConvAlgorithm, WebGpuBackend>();
+const ALGORITHMS: ConvAlgorithm[] = ['implicit', 'im2col'];
+
+beforeAll(async () => {
+  ctx = await gpuContext();
+  if (ctx) for (const algo of ALGORITHMS) backends.set(algo, new WebGpuBackend(ctx, { convAlgorithm: algo }));
+});
+
+// f32 accumulation against f64: errors grow with the reduction length.
+const TOL = 2e-5;
+
+// Bigger than the worked configs: several workgroups per plane, partial tiles of channels and
+// pixels, more samples than one grad-weight slice.
+const EXTRA = [
+  { name: 'first layer 1→8 on 28×28 (batch 5)', input: [5, 1, 28, 28], weight: [8, 1, 3, 3], options: { padding: 1 }, bias: true },
+  { name: '8→16 on 14×14 (batch 3)', input: [3, 8, 14, 14], weight: [16, 8, 3, 3], options: { padding: 1 }, bias: true },
+  { name: '6→10, 5×5, stride 2 (odd tiles)', input: [2, 6, 17, 13], weight: [10, 6, 5, 5], options: { padding: 2, stride: 2 }, bias: false },
+  { name: '20→3 groups 1 (channel tail)', input: [2, 20, 9, 9], weight: [3, 20, 3, 3], options: { padding: 1 }, bias: true },
+] as const;
+
+const configs = [...CONV_CONFIGS, ...EXTRA.map((c) => ({ ...c, input: [...c.input] as [number, number, number, number], weight: [...c.weight] as [number, number, number, number] }))];
+
+describe.each(ALGORITHMS)('conv algorithm %s', (algo) => {
+  describe.each(configs)('$name', (cfg) => {
+    it('forward, grad-input, grad-weight (accumulating and not), grad-bias match the CPU twin', async () => {
+      if (!ctx) return;
+      const gpu = backends.get(algo)!;
+      const g = conv2dGeometry(cfg.input, cfg.weight, cfg.options);
+      const x = randomArray(inputElements(g), 21);
+      const w = randomArray(weightElements(g), 22, 0.5);
+      const b = cfg.bias ? randomArray(g.outChannels, 23) : null;
+      const dOut = randomArray(outputElements(g), 24);
+
+      const out = cpu.alloc(outputElements(g));
+      cpu.conv2dForward(g, x, w, b, out);
+      const dIn = cpu.alloc(inputElements(g));
+      cpu.conv2dBackwardInput(g, dOut, w, dIn);
+      const dW0 = randomArray(weightElements(g), 25);
+      const dWacc = Float64Array.from(dW0);
+      cpu.conv2dBackwardWeight(g, x, dOut, dWacc, true);
+      const dW = cpu.alloc(weightElements(g));
+      cpu.conv2dBackwardWeight(g, x, dOut, dW, false);
+
+      const [gx, gw, gdOut] = [gpu.upload(x, 'x'), gpu.upload(w, 'w'), gpu.upload(dOut, 'dOut')];
+      const gb = b ? gpu.upload(b, 'b') : null;
+      // Garbage in the outputs: every algorithm must overwrite, never add to, what is there.
+      const gout = gpu.upload(randomArray(outputElements(g), 26), 'out');
+      const gdIn = gpu.upload(randomArray(inputElements(g), 27), 'dIn');
+      const gdWacc = gpu.upload(dW0, 'dWacc');
+      const gdW = gpu.upload(randomArray(weightElements(g), 28), 'dW');
+      gpu.conv2dForward(g, gx, gw, gb, gout);
+      gpu.conv2dBackwardInput(g, gdOut, gw, gdIn);
+      gpu.conv2dBackwardWeight(g, gx, gdOut, gdWacc, true);
+      gpu.conv2dBackwardWeight(g, gx, gdOut, gdW, false);
+
+      const scale = Math.sqrt(g.batch * g.outHeight * g.outWidth);
+      expect(maxAbsDiff(await gpu.read(gout), out)).toBeLessThan(TOL * 4);
+      expect(maxAbsDiff(await gpu.read(gdIn), dIn)).toBeLessThan(TOL * 4);
+      expect(maxAbsDiff(await gpu.read(gdWacc), dWacc)).toBeLessThan(TOL * scale);
+      expect(maxAbsDiff(await gpu.read(gdW), dW)).toBeLessThan(TOL * scale);
+      for (const t of [gx, gw, gdOut, gout, gdIn, gdWacc, gdW, ...(gb ? [gb] : [])]) gpu.release(t);
+    });
+  });
+
+  it('passes test/fixtures/cases/conv2d.json through runCase', async () => {
+    if (!ctx) return;
+    const gpu = backends.get(algo)!;
+    const file = parseCaseFile(readFileSync('test/fixtures/cases/conv2d.json', 'utf8'));
+    const failures: string[] = [];
+    for (const c of file.cases) {
+      if (c.kind === 'error') {
+        failures.push(`${c.name}: ${c.message}`);
+        continue;
+      }
+      const r = await runCase(gpu, c);
+      if (!r.pass) failures.push(`${c.name}: ${JSON.stringify(r).slice(0, 300)}`);
+    }
+    expect(failures).toEqual([]);
+  });
+});
