@@ -1,30 +1,65 @@
 // Lifecycle shared by the chart components: create the ECharts instance on a host element,
-// follow its size, redraw at most once per animation frame, and dispose on unmount.
+// follow its size, redraw when a source changes, and dispose on unmount.
 //
-// Why batch with requestAnimationFrame: during training, metrics arrive many times a second and
-// several props may change in one tick; building the option once per frame keeps the main
-// thread free (the UI tier measures long tasks). The instance itself is held in a plain
-// variable, never in reactive state: Vue proxies around ECharts internals are slow and break it.
+// Why redraws go through one queue for the whole page, one chart per animation frame: a chart's
+// setOption is 15-30 ms of main-thread work on a software-rendered machine (several times that
+// in wall time when SwiftShader's threads take the cores), and the six training charts all change
+// together (new steps, a new run clearing them, a theme switch). Drawn in one frame they were one
+// 100-250 ms task (the UI tier measures long tasks); queued, each frame does one chart's work and
+// input is handled in between. A chart already waiting is not queued twice.
+//
+// Why merge when only the data changed: notMerge rebuilds every component (tooltip DOM, legend,
+// axes) and is the larger part of a redraw. It is kept for when the option's structure changes
+// (a series added or removed, an axis switched to log, the theme), where merging would leave
+// stale parts behind. Merging also keeps the user's legend toggles and zoom across live updates.
+//
+// The instance is held in a plain variable, never in reactive state: Vue proxies around ECharts
+// internals are slow and break it.
 
 import { onBeforeUnmount, onMounted, watch, type Ref, type WatchSource } from 'vue';
 import { activeTheme, chartPalette, type ChartPalette } from '../../styles/theme';
 import { initChart, type EChartsType } from './echartsCore';
 
+/** Draws waiting for their frame, oldest first (a Set keeps insertion order). */
+const waiting = new Set<() => void>();
+let pumpFrame = 0;
+
+function pump(): void {
+  pumpFrame = 0;
+  const next = waiting.values().next();
+  if (!next.done) {
+    waiting.delete(next.value);
+    next.value();
+  }
+  if (waiting.size > 0) pumpFrame = requestAnimationFrame(pump);
+}
+
+function enqueue(draw: () => void): void {
+  waiting.add(draw);
+  if (pumpFrame === 0) pumpFrame = requestAnimationFrame(pump);
+}
+
+/** The option without its data arrays: equal keys mean a merge gives the same chart as a rebuild. */
+export function optionStructure(option: Record<string, unknown>): string {
+  return JSON.stringify(option, (key, value: unknown) => (key === 'data' ? undefined : value));
+}
+
 export function useChart(host: Ref<HTMLElement | null>, build: (palette: ChartPalette) => Record<string, unknown>, sources: WatchSource[]) {
   let chart: EChartsType | null = null;
-  let frame = 0;
+  let structure = '';
   let resizeObserver: ResizeObserver | null = null;
 
   function draw(): void {
-    frame = 0;
     if (!chart) return;
-    // notMerge: series may disappear (a run removed from the comparison); merging would keep them.
-    chart.setOption(build(chartPalette(activeTheme.value)), { notMerge: true, lazyUpdate: false });
+    const option = build(chartPalette(activeTheme.value));
+    const key = optionStructure(option);
+    // Arrays (series data, category lists) are replaced, not merged, by ECharts' merge.
+    chart.setOption(option, { notMerge: key !== structure, lazyUpdate: false });
+    structure = key;
   }
 
   function schedule(): void {
-    if (frame !== 0) return;
-    frame = requestAnimationFrame(draw);
+    enqueue(draw);
   }
 
   onMounted(() => {
@@ -32,13 +67,13 @@ export function useChart(host: Ref<HTMLElement | null>, build: (palette: ChartPa
     chart = initChart(host.value, undefined, { renderer: 'canvas' });
     resizeObserver = new ResizeObserver(() => chart?.resize());
     resizeObserver.observe(host.value);
-    draw();
+    schedule();
   });
 
   watch([...sources, activeTheme], schedule);
 
   onBeforeUnmount(() => {
-    if (frame !== 0) cancelAnimationFrame(frame);
+    waiting.delete(draw);
     resizeObserver?.disconnect();
     chart?.dispose();
     chart = null;
