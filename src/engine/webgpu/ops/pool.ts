@@ -5,6 +5,7 @@
 
 import maxPoolSource from '../../../../kernels/max_pool2d.wgsl?raw';
 import maxPoolBackwardSource from '../../../../kernels/max_pool2d_backward.wgsl?raw';
+import maxPoolBackwardScatterSource from '../../../../kernels/max_pool2d_backward_scatter.wgsl?raw';
 import avgPoolSource from '../../../../kernels/avg_pool2d.wgsl?raw';
 import avgPoolBackwardSource from '../../../../kernels/avg_pool2d_backward.wgsl?raw';
 import { type Pool2dGeometry, poolInputElements, poolOutputElements } from '../../pool/geometry';
@@ -28,6 +29,9 @@ export const MAX_POOL2D = spec('max_pool2d', maxPoolSource, [
   { name: 'x', access: 'read' }, { name: 'y', access: 'read_write' }, { name: 'argmax', access: 'read_write' },
 ]);
 export const MAX_POOL2D_BACKWARD = spec('max_pool2d_backward', maxPoolBackwardSource, [
+  { name: 'dY', access: 'read' }, { name: 'argmax', access: 'read' }, { name: 'dX', access: 'read_write' },
+]);
+export const MAX_POOL2D_BACKWARD_SCATTER = spec('max_pool2d_backward_scatter', maxPoolBackwardScatterSource, [
   { name: 'dY', access: 'read' }, { name: 'argmax', access: 'read' }, { name: 'dX', access: 'read_write' },
 ]);
 export const AVG_POOL2D = spec('avg_pool2d', avgPoolSource, [{ name: 'x', access: 'read' }, { name: 'y', access: 'read_write' }]);
@@ -61,7 +65,19 @@ export function maxPool2dGpu(ctx: GpuContext, g: Pool2dGeometry, x: GpuTensor, y
   dispatchPool(ctx, MAX_POOL2D, g, poolOutputElements(g), [x, y, argmax], label);
 }
 
+/** Windows that tile the input exactly (each pixel in one window): the backward can be one
+ *  invocation per output writing its whole window, instead of a gather per input pixel. */
+export function windowsTileInput(g: Pool2dGeometry): boolean {
+  return g.dilationH === 1 && g.dilationW === 1 && g.padH === 0 && g.padW === 0
+    && g.strideH === g.kernelH && g.strideW === g.kernelW
+    && g.outHeight * g.kernelH === g.inHeight && g.outWidth * g.kernelW === g.inWidth;
+}
+
 export function maxPool2dBackwardGpu(ctx: GpuContext, g: Pool2dGeometry, dY: GpuTensor, argmax: GpuTensor, dX: GpuTensor, label = 'max-pool2d-backward'): void {
+  if (windowsTileInput(g)) {
+    dispatchPool(ctx, MAX_POOL2D_BACKWARD_SCATTER, g, poolOutputElements(g), [dY, argmax, dX], label);
+    return;
+  }
   dispatchPool(ctx, MAX_POOL2D_BACKWARD, g, poolInputElements(g), [dY, argmax, dX], label);
 }
 
