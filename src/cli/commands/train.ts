@@ -14,6 +14,10 @@ import { type StepTimer, WallClockTimer } from '../../engine/train/timer';
 import type { NamedTensor, TrainConfig } from '../../engine/train/types';
 import { GpuProfiler } from '../../engine/webgpu/profiler';
 import { WebGpuBackend } from '../../engine/webgpu/webgpuBackend';
+import { tuneModel } from '../../engine/webgpu/autotune/tuneModel';
+import { describeConvChoices } from '../../engine/webgpu/ops/convAlgorithmsChoice';
+import type { Sequential } from '../../engine/nn/sequential';
+import { FileAutotuneStore } from '../bench/fileAutotuneStore';
 import { resolveHome } from '../../main/services/home';
 import { RunStore } from '../../main/services/runStore';
 import { readSafetensors, toFloat32 } from '../../shared/formats/safetensors';
@@ -47,12 +51,14 @@ export async function run(argv: string[]): Promise<number> {
     : { spec, epochs: opts.epochs, batchSize: opts.batch, lr: opts.lr, optimizer: opts.optimizer, schedule: opts.schedule, seed: opts.seed, maxSteps: opts.maxSteps, shuffle: true };
 
   let be: Backend<unknown>;
+  let gpu: WebGpuBackend | null = null;
   let timer: StepTimer | undefined;
   let adapter: Record<string, unknown> = { backend: 'cpu', description: 'float64 CPU twins' };
   if (opts.backend === 'webgpu') {
     const ctx = await createNodeContext();
     checkBatchFits(shapes, ctx.device.limits.maxStorageBufferBindingSize);
-    be = new WebGpuBackend(ctx) as Backend<unknown>;
+    gpu = new WebGpuBackend(ctx, { autotuneStore: FileAutotuneStore.inHome(home), convAlgorithm: opts.convAlgo });
+    be = gpu as Backend<unknown>;
     timer = GpuProfiler.supported(ctx) ? Object.assign(new GpuProfiler(ctx), { kind: 'timestamp' as const }) : new WallClockTimer();
     adapter = { backend: 'webgpu', ...ctx.adapter };
     if (!opts.json) console.error(`adapter: ${ctx.adapter.vendor} ${ctx.adapter.architecture} ${ctx.adapter.description}${ctx.adapter.isSoftware ? ' (software: slow but correct)' : ''}${ctx.adapter.timestamps ? '' : ' — no timestamp-query: GPU time is coarse (whole step)'}`);
@@ -108,6 +114,14 @@ export async function run(argv: string[]): Promise<number> {
     versions: { convlab: appVersion(), node: process.versions.node },
   });
   const progress = new TrainProgress(trainer.totalSteps);
+  // Like cudnn.benchmark: time each conv layer's algorithms and GEMM tiles on this adapter the
+  // first time its shape is seen; the choices persist, so the next launch starts tuned.
+  if (gpu) {
+    const began = performance.now();
+    if (!opts.json) console.error('tuning conv layers for this adapter (first use of each layer shape only)…');
+    await tuneModel(gpu, trainer.model as Sequential<unknown>, [config.batchSize, ...input]);
+    if (!opts.json) console.error(`tuned in ${((performance.now() - began) / 1000).toFixed(1)} s: ${describeConvChoices(gpu)}`);
+  }
 
   let summary;
   try {

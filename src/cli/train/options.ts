@@ -2,6 +2,7 @@
 
 import { parseArgs } from 'node:util';
 import { readFileSync, existsSync } from 'node:fs';
+import type { ConvAlgorithm } from '../../engine/backend';
 import type { ModelSpec } from '../../engine/model/spec';
 import { parseJson } from '../../engine/model/parseJson';
 import { parseText } from '../../engine/model/parseText';
@@ -37,6 +38,8 @@ With no options, trains the reference model on the embedded Fashion-MNIST subset
                     names, e.g. exported by 'convlab runs export' or torch's save_file) to fine-tune
   --home DIR        data folder (default: CONVLAB_HOME, else the app's per-user folder)
   --backend B       webgpu (default) or cpu (the float64 reference: slow but works anywhere)
+  --conv-algo A     auto (default: each layer and phase timed on first use, cached per adapter in
+                    HOME/cache/autotune.json), im2col, implicit or direct
   --json            print the result as one JSON object on the last line`;
 
 export interface TrainOptions {
@@ -55,6 +58,7 @@ export interface TrainOptions {
   init?: string;
   home?: string;
   backend: 'webgpu' | 'cpu';
+  convAlgo: ConvAlgorithm;
   json: boolean;
   help: boolean;
 }
@@ -69,7 +73,7 @@ export function parseTrainOptions(argv: string[]): TrainOptions {
       lr: { type: 'string' }, optimizer: { type: 'string' }, momentum: { type: 'string' }, nesterov: { type: 'boolean' },
       'weight-decay': { type: 'string' }, schedule: { type: 'string' }, seed: { type: 'string' }, 'max-steps': { type: 'string' },
       'val-split': { type: 'string' }, name: { type: 'string' }, resume: { type: 'string' }, init: { type: 'string' }, home: { type: 'string' },
-      backend: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      backend: { type: 'string' }, 'conv-algo': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
   });
   if (positionals.length) throw new Error(`unexpected argument "${positionals[0]}" (options start with --; see --help)`);
@@ -77,6 +81,8 @@ export function parseTrainOptions(argv: string[]): TrainOptions {
   if (!['sgd', 'adam', 'adamw'].includes(optimizerName)) throw new Error(`--optimizer must be sgd, adam or adamw, got "${values.optimizer}"`);
   const backend = values.backend ?? 'webgpu';
   if (backend !== 'webgpu' && backend !== 'cpu') throw new Error(`--backend must be webgpu or cpu, got "${backend}"`);
+  const convAlgo = (values['conv-algo'] ?? 'auto') as ConvAlgorithm;
+  if (!['auto', 'im2col', 'implicit', 'direct'].includes(convAlgo)) throw new Error(`--conv-algo must be auto, im2col, implicit or direct, got "${values['conv-algo']}"`);
   const valSplit = values['val-split'] === undefined ? undefined : num(values['val-split'], '--val-split', 0, 0.99);
   return {
     data: values.data ?? 'builtin:fashion-mnist-mini',
@@ -100,6 +106,7 @@ export function parseTrainOptions(argv: string[]): TrainOptions {
     init: values.init,
     home: values.home,
     backend,
+    convAlgo,
     json: values.json ?? false,
     help: values.help ?? false,
   };

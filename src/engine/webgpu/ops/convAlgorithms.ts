@@ -55,9 +55,8 @@ function geometryValues(g: Conv2dGeometry): Record<string, number> {
 
 const empty = (g: Conv2dGeometry): boolean => g.batch === 0 || g.outChannels === 0 || g.inChannels === 0;
 
-export function implicitConvForwardGpu(ctx: GpuContext, g: Conv2dGeometry, input: GpuTensor, weight: GpuTensor, bias: GpuTensor | null, output: GpuTensor): void {
+export function implicitConvForwardGpu(ctx: GpuContext, g: Conv2dGeometry, input: GpuTensor, weight: GpuTensor, bias: GpuTensor | null, output: GpuTensor, plan = implicitForwardPlan(g)): void {
   if (empty(g)) return;
-  const plan = implicitForwardPlan(g);
   ctx.dispatch(CONV_IMPLICIT_FORWARD, {
     constants: { WG: IMPLICIT_WG, TP: plan.tp, OC4: plan.c4, HAS_BIAS: bias !== null },
     uniforms: { ...geometryValues(g), oTiles: plan.tiles },
@@ -68,9 +67,8 @@ export function implicitConvForwardGpu(ctx: GpuContext, g: Conv2dGeometry, input
   });
 }
 
-export function implicitConvBackwardInputGpu(ctx: GpuContext, g: Conv2dGeometry, dOut: GpuTensor, weight: GpuTensor, dInput: GpuTensor): void {
+export function implicitConvBackwardInputGpu(ctx: GpuContext, g: Conv2dGeometry, dOut: GpuTensor, weight: GpuTensor, dInput: GpuTensor, plan = implicitGradInputPlan(g)): void {
   if (empty(g)) return;
-  const plan = implicitGradInputPlan(g);
   ctx.dispatch(CONV_IMPLICIT_GRAD_INPUT, {
     constants: { WG: IMPLICIT_WG, TP: plan.tp, CC4: plan.c4 },
     uniforms: { ...geometryValues(g), cTiles: plan.tiles },

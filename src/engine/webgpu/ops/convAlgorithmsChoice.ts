@@ -5,7 +5,7 @@
 
 import type { ConvAlgorithm } from '../../backend';
 import type { Conv2dGeometry } from '../../conv/geometry';
-import type { Autotuner } from '../autotune/autotuner';
+import type { Autotuner, TuneChoice } from '../autotune/autotuner';
 
 export type ConvPhase = 'forward' | 'grad-input' | 'grad-weight';
 export type ConvAlgorithmName = Exclude<ConvAlgorithm, 'auto'>;
@@ -70,4 +70,16 @@ export class ConvAlgorithmChooser {
     const known = this.tuner.get(convProblemKey(g, phase));
     return !known || known.reason === 'heuristic';
   }
+}
+
+/** One line for logs: each conv problem's algorithm, why, and what the candidates took. */
+export function describeConvChoices(be: { describeChoices(): TuneChoice[] }): string {
+  return be.describeChoices()
+    .filter((c) => c.key.startsWith('conv:'))
+    .map((c) => {
+      const shape = /:c([\dx]+):o(\d+)/.exec(c.key);
+      const times = c.candidates.map((t) => `${t.name} ${t.ms === null ? 'rejected' : `${t.ms.toFixed(1)} ms`}`).join(', ');
+      return `${shape ? `${shape[1]}→${shape[2]}` : c.key} ${c.phase}: ${c.choice} (${c.reason}${times ? `: ${times}` : ''})`;
+    })
+    .join('; ');
 }
