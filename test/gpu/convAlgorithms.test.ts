@@ -17,7 +17,7 @@ import { gpuContext } from './gpuTestContext';
 const cpu = new CpuBackend();
 let ctx: GpuContext | null = null;
 const backends = new Map<ConvAlgorithm, WebGpuBackend>();
-const ALGORITHMS: ConvAlgorithm[] = ['implicit', 'im2col'];
+const ALGORITHMS: ConvAlgorithm[] = ['implicit', 'direct', 'im2col'];
 
 beforeAll(async () => {
   ctx = await gpuContext();

@@ -5,6 +5,8 @@
 import forwardSource from '../../../../kernels/conv_implicit_forward.wgsl?raw';
 import gradInputSource from '../../../../kernels/conv_implicit_grad_input.wgsl?raw';
 import gradWeightSource from '../../../../kernels/conv_implicit_grad_weight.wgsl?raw';
+import directForwardSource from '../../../../kernels/conv_direct_forward.wgsl?raw';
+import { directForwardPlan } from '../../conv/directConvPlan';
 import { type Conv2dGeometry, columnRowsPerGroup } from '../../conv/geometry';
 import { IMPLICIT_WG, implicitForwardPlan, implicitGradInputPlan, implicitGradWeightPlan } from '../../conv/implicitConv';
 import type { GpuContext } from '../context';
@@ -40,6 +42,14 @@ export const CONV_IMPLICIT_GRAD_WEIGHT: KernelSpec = {
   name: 'conv_implicit_grad_weight',
   source: gradWeightSource,
   storage: [{ name: 'x', access: 'read' }, { name: 'dOut', access: 'read' }, { name: 'partials', access: 'read_write' }],
+  uniforms: [...geometryUniforms, ['batch', u32], ['samplesPerSlice', u32], ['oTiles', u32]],
+  workgroupSize: [IMPLICIT_WG, 1, 1],
+};
+
+export const CONV_DIRECT_FORWARD: KernelSpec = {
+  name: 'conv_direct_forward',
+  source: directForwardSource,
+  storage: [{ name: 'x', access: 'read' }, { name: 'weight', access: 'read' }, { name: 'bias', access: 'read' }, { name: 'out', access: 'read_write' }],
   uniforms: [...geometryUniforms, ['batch', u32], ['samplesPerSlice', u32], ['oTiles', u32]],
   workgroupSize: [IMPLICIT_WG, 1, 1],
 };
@@ -107,13 +117,31 @@ export function implicitConvBackwardWeightGpu(ctx: GpuContext, g: Conv2dGeometry
   ctx.release(partials);
 }
 
+/** Weight-stationary forward: filters in registers, lanes walk the pixels of a slice of samples. */
+export function directConvForwardGpu(ctx: GpuContext, g: Conv2dGeometry, input: GpuTensor, weight: GpuTensor, bias: GpuTensor | null, output: GpuTensor, plan = directForwardPlan(g)): void {
+  if (empty(g)) return;
+  ctx.dispatch(CONV_DIRECT_FORWARD, {
+    constants: { WG: IMPLICIT_WG, OC4: plan.oc4, TK: plan.tk, HAS_BIAS: bias !== null },
+    uniforms: { ...geometryValues(g), batch: g.batch, samplesPerSlice: plan.samplesPerSlice, oTiles: plan.oTiles },
+    buffers: [input, weight, bias ?? weight, output],
+    workgroups: plan.workgroups,
+    label: 'conv-direct-forward',
+  });
+}
+
 // --- One phase by algorithm name (im2col is recorded by the backend's explicit path) ----------
+
+/** Workgroups the sample-sliced kernels aim for. A software adapter runs a workgroup per CPU
+ *  thread at a time and pays each lane's register set-up (a filter tile: dozens of per-lane
+ *  loads) once per workgroup, so a few long workgroups beat many short ones there (measured on
+ *  SwiftShader: 16 beat 32, 64 and 128); a GPU wants enough to fill its cores. */
+const slicedParallelism = (ctx: GpuContext): number => (ctx.adapter.isSoftware ? 16 : 256);
 
 export type GpuConvAlgorithm = 'implicit' | 'direct';
 
 export function convForwardWith(ctx: GpuContext, algo: GpuConvAlgorithm, g: Conv2dGeometry, input: GpuTensor, weight: GpuTensor, bias: GpuTensor | null, output: GpuTensor): void {
-  void algo;
-  implicitConvForwardGpu(ctx, g, input, weight, bias, output);
+  if (algo === 'direct') directConvForwardGpu(ctx, g, input, weight, bias, output, directForwardPlan(g, slicedParallelism(ctx)));
+  else implicitConvForwardGpu(ctx, g, input, weight, bias, output);
 }
 
 export function convBackwardInputWith(ctx: GpuContext, algo: GpuConvAlgorithm, g: Conv2dGeometry, dOut: GpuTensor, weight: GpuTensor, dInput: GpuTensor): void {
@@ -123,6 +151,8 @@ export function convBackwardInputWith(ctx: GpuContext, algo: GpuConvAlgorithm, g
 }
 
 export function convBackwardWeightWith(ctx: GpuContext, algo: GpuConvAlgorithm, g: Conv2dGeometry, input: GpuTensor, dOut: GpuTensor, dWeight: GpuTensor, accumulate: boolean): void {
+  // The implicit grad-weight kernel is already weight-stationary (the direct shape), so both
+  // names run it.
   void algo;
-  implicitConvBackwardWeightGpu(ctx, g, input, dOut, dWeight, accumulate);
+  implicitConvBackwardWeightGpu(ctx, g, input, dOut, dWeight, accumulate, slicedParallelism(ctx));
 }

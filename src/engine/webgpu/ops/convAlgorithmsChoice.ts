@@ -18,11 +18,11 @@ export function convProblemKey(g: Conv2dGeometry, phase: ConvPhase): string {
     + `:s${g.strideH}x${g.strideW}:p${g.padTop},${g.padLeft},${g.padBottom},${g.padRight}:d${g.dilationH}x${g.dilationW}:g${g.groups}`;
 }
 
-/** The direct kernels keep a whole filter in registers: only for few input channels and small
- *  kernels, where the implicit GEMM's K loop is too short to amortise its set-up. */
+/** The direct (weight-stationary) kernel exists for the forward only: grad-weight's implicit
+ *  kernel already keeps its tile in registers, and grad-input has no direct kernel yet. */
 export function directApplies(g: Conv2dGeometry, phase: ConvPhase): boolean {
-  const cg = g.inChannels / g.groups;
-  return false && phase !== 'grad-input' && cg <= 4 && g.kernelH * g.kernelW <= 9;
+  void g;
+  return phase === 'forward';
 }
 
 export function convCandidates(g: Conv2dGeometry, phase: ConvPhase): ConvAlgorithmName[] {
@@ -32,7 +32,9 @@ export function convCandidates(g: Conv2dGeometry, phase: ConvPhase): ConvAlgorit
 /** Without measurements: the implicit kernels never write the column matrix, which is most of
  *  the traffic of im2col on any adapter. */
 export function heuristicConvAlgorithm(g: Conv2dGeometry, phase: ConvPhase): ConvAlgorithmName {
-  return directApplies(g, phase) ? 'direct' : 'implicit';
+  // Direct wins where one filter tile covers the whole reduction (few input channels).
+  const single = (g.inChannels / g.groups) * g.kernelH * g.kernelW <= 9;
+  return directApplies(g, phase) && single ? 'direct' : 'implicit';
 }
 
 export class ConvAlgorithmChooser {
