@@ -15,8 +15,12 @@ describe('kernel lab', () => {
     await screenshot('kernels-opened');
     // The worker runs one job at a time: while the example computes, "Run self-test" would only
     // earn a "busy" error, so it must not be clickable.
-    const computing = /computing/i.test(await page.getByTestId('example-run').innerText());
-    if (computing) expect(await page.getByTestId('selftest-run').isDisabled(), 'Run self-test enabled while the worked example computes').toBe(true);
+    // Both read in one evaluation: the example may finish between two separate reads.
+    const state = await page.evaluate(() => ({
+      computing: /computing/i.test(document.querySelector('[data-testid="example-run"]')?.textContent ?? ''),
+      disabled: (document.querySelector('[data-testid="selftest-run"]') as HTMLButtonElement | null)?.disabled ?? false,
+    }));
+    if (state.computing) expect(state.disabled, 'Run self-test enabled while the worked example computes').toBe(true);
   });
 
   it('steps through the worked example with this GPU’s numbers', async () => {

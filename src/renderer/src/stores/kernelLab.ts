@@ -23,13 +23,15 @@ export const useKernelLabStore = defineStore('kernelLab', () => {
   const exampleError = ref<string | null>(null);
   const stepIndex = ref(0);
 
-  let current: 'selfTest' | 'workedExample' | null = null;
+  // A ref, not a plain variable: `busy` must recompute when a job starts or ends, so the
+  // buttons are disabled while the worker is on the other job.
+  const current = ref<'selfTest' | 'workedExample' | null>(null);
   let unlisten: (() => void) | null = null;
 
-  const busy = computed(() => current !== null);
+  const busy = computed(() => current.value !== null);
 
   function onMessage(m: FromWorker): void {
-    if (current === null) return;
+    if (current.value === null) return;
     switch (m.type) {
       case 'adapter':
         adapter.value = m.adapter;
@@ -49,8 +51,8 @@ export const useKernelLabStore = defineStore('kernelLab', () => {
         end();
         return;
       case 'error':
-        if (m.job !== current && m.job !== null) return; // e.g. training's own errors
-        if (current === 'selfTest') {
+        if (m.job !== current.value && m.job !== null) return; // e.g. training's own errors
+        if (current.value === 'selfTest') {
           selfTestError.value = m.message;
           selfTestState.value = 'failed';
         } else {
@@ -65,14 +67,14 @@ export const useKernelLabStore = defineStore('kernelLab', () => {
   }
 
   function begin(job: 'selfTest' | 'workedExample'): void {
-    current = job;
+    current.value = job;
     unlisten?.();
     unlisten = gpuWorker.listen(onMessage);
     gpuWorker.send({ type: job });
   }
 
   function end(): void {
-    current = null;
+    current.value = null;
     unlisten?.();
     unlisten = null;
   }
