@@ -28,6 +28,14 @@ describe('UI → worker', () => {
     for (const type of ['pause', 'resume', 'stop', 'selfTest', 'workedExample'] as const) expect(parseToWorker({ type })).toEqual({ type });
   });
 
+  it('accepts a startFetching (browser mode: the worker fetches the dataset) only with a socket URL and a dataset id', () => {
+    const source = { labSocketUrl: 'ws://127.0.0.1:5173/lab?token=abc', datasetId: 'builtin:fashion-mnist-mini' };
+    expect(parseToWorker({ type: 'startFetching', config, source })).toEqual({ type: 'startFetching', config, source });
+    expect(() => parseToWorker({ type: 'startFetching', config, source: { ...source, labSocketUrl: 'file:///etc/passwd' } })).toThrow(/labSocketUrl/);
+    expect(() => parseToWorker({ type: 'startFetching', config, source: { ...source, datasetId: '' } })).toThrow(/datasetId/);
+    expect(() => parseToWorker({ type: 'startFetching', config, source, data: data() })).toThrow(ProtocolError);
+  });
+
   it('refuses unknown types, extra fields and bad hyperparameters with a message naming the field', () => {
     expect(() => parseToWorker({ type: 'explode' })).toThrow(ProtocolError);
     expect(() => parseToWorker({ type: 'pause', now: true })).toThrow(/now/);

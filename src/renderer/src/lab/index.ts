@@ -3,14 +3,22 @@
 import type { LabApi } from '../../../shared/labApi';
 import { createWsLabClient, labSocketUrl, tokenFromLocation, type WebSocketLike } from './wsClient';
 
-function browserLab(): LabApi {
+function browserSocketUrl(): string {
   const token = tokenFromLocation(window.location);
   if (token === null) {
     throw new Error('No Conv Lab host: open this page from the Conv Lab app, or from the URL (with its token) that `convlab web` prints');
   }
-  // The DOM WebSocket has everything WebSocketLike lists; only its handler types are narrower
-  // (CloseEvent, MessageEvent), which the cast bridges.
-  return createWsLabClient(labSocketUrl(window.location, token), (url) => new WebSocket(url) as unknown as WebSocketLike);
+  return labSocketUrl(window.location, token);
 }
 
-export const lab: LabApi = typeof window !== 'undefined' && window.lab ? window.lab : browserLab();
+const desktop = typeof window !== 'undefined' && window.lab !== undefined;
+
+/**
+ * Browser mode only (null in the desktop app): the LabApi socket URL, for a worker that opens its
+ * own connection to fetch bulk data (the training dataset) off the UI thread.
+ */
+export const labSocketForWorkers: string | null = desktop ? null : browserSocketUrl();
+
+// The DOM WebSocket has everything WebSocketLike lists; only its handler types are narrower
+// (CloseEvent, MessageEvent), which the cast bridges.
+export const lab: LabApi = desktop ? window.lab : createWsLabClient(labSocketForWorkers!, (url) => new WebSocket(url) as unknown as WebSocketLike);

@@ -15,9 +15,10 @@ import type { EpochMetrics, StepMetrics, TrainConfig, TrainSummary } from '../..
 import type { AdapterSummary } from '../../../engine/webgpu/device';
 import type { FinishStatus } from '../../../shared/runFormat';
 import { LiveSeries } from '../components/train/liveSeries';
-import { lab } from '../lab';
+import { lab, labSocketForWorkers } from '../lab';
 import { MetricsBatcher } from '../worker/metricsBatcher';
-import type { FromWorker, WireTensor, WorkerTrainData } from '../worker/protocol';
+import type { FromWorker, ToWorker, WireTensor } from '../worker/protocol';
+import { trainDataOf } from '../worker/trainData';
 import { gpuWorker } from '../worker/workerClient';
 import { useDatasetsStore } from './datasets';
 import { useModelStore } from './model';
@@ -39,13 +40,6 @@ export interface HyperParams {
 }
 
 const ACTIVE: readonly TrainStatus[] = ['loading', 'running', 'paused', 'stopping', 'finishing'];
-
-/** Copies index bytes into an aligned Uint32Array (the LabApi sends them as little-endian bytes). */
-function indices(bytes: Uint8Array): Uint32Array {
-  const out = new Uint32Array(bytes.byteLength / 4);
-  new Uint8Array(out.buffer).set(bytes);
-  return out;
-}
 
 const asBytes = (t: WireTensor) => ({ name: t.name, shape: t.shape, data: new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength) });
 
@@ -162,21 +156,27 @@ export const useTrainingStore = defineStore('training', () => {
     series.value = markRaw(new LiveSeries());
     revision.value++;
     try {
-      const t = await lab.datasets.tensors(d.id);
-      const data: WorkerTrainData = {
-        images: t.images, labels: t.labels, trainIndices: indices(t.trainIndices), valIndices: indices(t.valIndices),
-        channels: t.channels, height: t.height, width: t.width, classes: t.classes.length, mean: t.mean, std: t.std,
-      };
+      // Browser mode: the worker fetches the dataset over its own socket, so its megabytes never
+      // arrive on this thread (trainData.ts). The desktop app's LabApi lives on this thread only.
+      let message: ToWorker;
+      let trained = { id: d.id, name: d.name };
+      if (labSocketForWorkers !== null) {
+        message = { type: 'startFetching', config, source: { labSocketUrl: labSocketForWorkers, datasetId: d.id } };
+      } else {
+        const t = await lab.datasets.tensors(d.id);
+        trained = { id: t.id, name: t.name };
+        message = { type: 'start', config, data: trainDataOf(t) };
+      }
       const modelText = formatText(config.spec);
       batcher = new MetricsBatcher<object>(async (records) => lab.runs.appendMetrics(await runReady!, records));
       runReady = null;
-      const createRun = (summaryOfAdapter: AdapterSummary | null): Promise<string> =>
+      const createRun = (summaryOfAdapter: AdapterSummary | null, dataset = trained): Promise<string> =>
         lab.app.info().catch(() => null).then((info) =>
           lab.runs.create({
             ...(params.name.trim() ? { name: params.name.trim() } : {}),
             config: { data: d.id, model: modelText, train: config, backend: 'webgpu' },
             modelSpec: modelText,
-            dataset: { id: t.id, name: t.name },
+            dataset,
             seed: config.seed,
             adapter: summaryOfAdapter ? { backend: 'webgpu', ...summaryOfAdapter } : undefined,
             versions: info ? { convlab: info.version, chrome: info.chrome, electron: info.electron, platform: info.platform } : {},
@@ -184,14 +184,14 @@ export const useTrainingStore = defineStore('training', () => {
         ).then((r) => (runId.value = r.id));
       unlisten?.();
       unlisten = gpuWorker.listen((m) => onMessage(m, createRun));
-      gpuWorker.send({ type: 'start', config, data });
+      gpuWorker.send(message);
     } catch (e) {
       status.value = 'failed';
       error.value = `Could not start training: ${(e as Error).message}`;
     }
   }
 
-  function onMessage(m: FromWorker, createRun: (a: AdapterSummary | null) => Promise<string>): void {
+  function onMessage(m: FromWorker, createRun: (a: AdapterSummary | null, dataset?: { id: string; name: string }) => Promise<string>): void {
     switch (m.type) {
       case 'adapter':
         adapter.value = m.adapter;
@@ -200,7 +200,7 @@ export const useTrainingStore = defineStore('training', () => {
       case 'started':
         totalSteps.value = m.totalSteps;
         stepsPerEpoch.value = m.stepsPerEpoch;
-        runReady = createRun(adapter.value);
+        runReady = createRun(adapter.value, m.dataset);
         runReady.catch((e: Error) => (storeError.value = `The run could not be created, so nothing is saved: ${e.message}`));
         return;
       case 'state':

@@ -2,7 +2,8 @@
 // and validated on arrival: the worker treats the UI's messages as input it checks before it
 // touches the GPU, and the UI checks what comes back before it reaches the stores and charts.
 //
-//   UI → worker   start (config + dataset, buffers transferred), pause, resume, stop,
+//   UI → worker   start (config + dataset, buffers transferred), startFetching (config + where
+//                 the worker fetches the dataset itself: browser mode), pause, resume, stop,
 //                 selfTest (the conformance cases), workedExample (the im2col step-through)
 //   worker → UI   adapter, started, state, steps (batched), epoch, checkpoint (buffers
 //                 transferred), done, error, selfTestCase, selfTestDone, workedExample
@@ -28,8 +29,15 @@ export interface WorkerTrainData {
   std: number[];
 }
 
+/** Browser mode: the LabApi socket the worker opens to fetch the dataset itself (trainData.ts). */
+export interface WorkerDataSource {
+  labSocketUrl: string;
+  datasetId: string;
+}
+
 export type ToWorker =
   | { type: 'start'; config: TrainConfig; data: WorkerTrainData }
+  | { type: 'startFetching'; config: TrainConfig; source: WorkerDataSource }
   | { type: 'pause' }
   | { type: 'resume' }
   | { type: 'stop' }
@@ -93,7 +101,8 @@ export interface WorkedExample {
 
 export type FromWorker =
   | { type: 'adapter'; adapter: AdapterSummary }
-  | { type: 'started'; totalSteps: number; stepsPerEpoch: number; parameters: string[] }
+  /** `dataset`: what the worker trains on, when it fetched the dataset itself (startFetching). */
+  | { type: 'started'; totalSteps: number; stepsPerEpoch: number; parameters: string[]; dataset?: { id: string; name: string } }
   | { type: 'state'; state: 'running' | 'paused' | 'stopping' }
   | { type: 'steps'; metrics: StepMetrics[] }
   | { type: 'epoch'; metrics: EpochMetrics }
@@ -182,6 +191,11 @@ const dataSchema = z
 
 const toWorkerSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('start'), config: configSchema, data: dataSchema }),
+  z.strictObject({
+    type: z.literal('startFetching'),
+    config: configSchema,
+    source: z.strictObject({ labSocketUrl: z.string().regex(/^wss?:\/\//, 'must be a ws:// or wss:// URL'), datasetId: z.string().min(1) }),
+  }),
   z.strictObject({ type: z.literal('pause') }),
   z.strictObject({ type: z.literal('resume') }),
   z.strictObject({ type: z.literal('stop') }),
@@ -224,7 +238,10 @@ const fromWorkerSchema = z.discriminatedUnion('type', [
     type: z.literal('adapter'),
     adapter: z.strictObject({ vendor: z.string(), architecture: z.string(), description: z.string(), isSoftware: z.boolean(), timestamps: z.boolean() }),
   }),
-  z.strictObject({ type: z.literal('started'), totalSteps: z.number().int().min(0), stepsPerEpoch: positiveInt, parameters: z.array(z.string()) }),
+  z.strictObject({
+    type: z.literal('started'), totalSteps: z.number().int().min(0), stepsPerEpoch: positiveInt, parameters: z.array(z.string()),
+    dataset: z.strictObject({ id: z.string(), name: z.string() }).optional(),
+  }),
   z.strictObject({ type: z.literal('state'), state: z.enum(['running', 'paused', 'stopping']) }),
   z.strictObject({ type: z.literal('steps'), metrics: z.array(stepSchema).min(1) }),
   z.strictObject({ type: z.literal('epoch'), metrics: epochSchema }),

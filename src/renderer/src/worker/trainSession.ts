@@ -18,7 +18,13 @@ import type { FromWorker, ToWorker, WireTensor } from './protocol';
 /** How often buffered step metrics are posted (ms): a few times per animation frame budget. */
 const STEP_POST_MS = 50;
 
-type StartMessage = Extract<ToWorker, { type: 'start' }>;
+export type StartMessage = Extract<ToWorker, { type: 'start' }>;
+
+/** The dataset the worker fetched itself (browser mode), reported with 'started' for the run record. */
+export interface TrainedDataset {
+  id: string;
+  name: string;
+}
 
 export interface TrainJob {
   post(message: FromWorker): void;
@@ -27,7 +33,7 @@ export interface TrainJob {
   onContext(ctx: GpuContext): void;
 }
 
-export async function runTraining(start: StartMessage, job: TrainJob): Promise<void> {
+export async function runTraining(start: StartMessage, job: TrainJob, dataset?: TrainedDataset): Promise<void> {
   // The spec passed zod's envelope check; the engine's own parser checks every layer.
   const spec = parseJson(start.config.spec);
   const config = { ...start.config, spec };
@@ -64,7 +70,7 @@ export async function runTraining(start: StartMessage, job: TrainJob): Promise<v
         },
       },
     });
-    job.post({ type: 'started', totalSteps: trainer.totalSteps, stepsPerEpoch: trainer.stepsPerEpoch, parameters: trainer.optimizer.params.map((p) => p.name) });
+    job.post({ type: 'started', totalSteps: trainer.totalSteps, stepsPerEpoch: trainer.stepsPerEpoch, parameters: trainer.optimizer.params.map((p) => p.name), ...(dataset ? { dataset } : {}) });
     job.post({ type: 'state', state: 'running' });
     const summary = await trainer.run();
     steps.flush();

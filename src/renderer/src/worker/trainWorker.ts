@@ -11,7 +11,8 @@ import type { GpuContext } from '../../../engine/webgpu/context';
 import { describeJobError } from './gpuSession';
 import { type FromWorker, ProtocolError, type ToWorker, type WorkerJob, parseToWorker, transferablesOf } from './protocol';
 import { runSelfTest } from './selfTest';
-import { runTraining } from './trainSession';
+import { fetchTrainData } from './trainData';
+import { runTraining, type StartMessage, type TrainedDataset } from './trainSession';
 import { runWorkedExample } from './workedExample';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -42,17 +43,21 @@ function handle(message: ToWorker): void {
   const onContext = (ctx: GpuContext): void => void (context = ctx);
   switch (message.type) {
     case 'start':
+    case 'startFetching':
     case 'selfTest':
     case 'workedExample': {
-      const asked: WorkerJob = message.type === 'start' ? 'train' : message.type;
+      const asked: WorkerJob = message.type === 'start' || message.type === 'startFetching' ? 'train' : message.type;
       if (job !== null) {
         post({ type: 'error', kind: 'busy', job: asked, message: `The GPU worker is busy with ${job === 'train' ? 'training' : job === 'selfTest' ? 'the self-test' : 'the worked example'}; wait for it to finish (or stop training) first` });
         return;
       }
-      if (message.type === 'start') {
+      if (message.type === 'start' || message.type === 'startFetching') {
         const ctl = new TrainControl();
         control = ctl;
-        void runJob('train', () => runTraining(message, { post, control: ctl, onContext }));
+        void runJob('train', async () => {
+          const start = message.type === 'start' ? { message, dataset: undefined } : await fetchedStart(message);
+          await runTraining(start.message, { post, control: ctl, onContext }, start.dataset);
+        });
       } else if (message.type === 'selfTest') {
         void runJob('selfTest', () => runSelfTest(post, onContext));
       } else {
@@ -76,6 +81,14 @@ function handle(message: ToWorker): void {
       post({ type: 'state', state: 'stopping' });
       return;
   }
+}
+
+/** The start message a startFetching stands for, its fetched dataset checked like one from the UI. */
+async function fetchedStart(m: Extract<ToWorker, { type: 'startFetching' }>): Promise<{ message: StartMessage; dataset: TrainedDataset }> {
+  const { data, id, name } = await fetchTrainData(m.source);
+  const message = parseToWorker({ type: 'start', config: m.config, data });
+  if (message.type !== 'start') throw new ProtocolError('startFetching did not make a start message');
+  return { message, dataset: { id, name } };
 }
 
 scope.onmessage = (event: MessageEvent<unknown>) => {
