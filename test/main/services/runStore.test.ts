@@ -199,3 +199,16 @@ describe('RunStore', () => {
     await w.finish('completed');
   });
 });
+
+describe('a live writer with nothing to write', () => {
+  it('keeps its run running: a paused run is not taken for an interrupted one', async () => {
+    const home = await makeTempHome();
+    const store = new RunStore(home);
+    const writer = await store.create({ config: {}, modelSpec: 'flatten linear(2)', dataset: { id: 'builtin:fashion-mnist-mini' }, seed: 1 });
+    writer.appendMetrics({ kind: 'step', step: 1 });
+    await new Promise((r) => setTimeout(r, 12_000)); // longer than the 10 s staleness limit
+    expect((await store.get(writer.id)).status).toBe('running');
+    await writer.finish('completed');
+    await removeTempHome(home);
+  }, 30_000);
+});

@@ -17,7 +17,6 @@ export const FLUSH_INTERVAL_MS = 1_000;
 
 export class RunWriter {
   private readonly timer: NodeJS.Timeout;
-  private lastActivity = Date.now();
   private lastHeartbeatWrite = Date.now();
   private finishedAs: FinishStatus | null = null;
   /** A failure of the background flush, surfaced by the next call the caller awaits. */
@@ -52,7 +51,6 @@ export class RunWriter {
   appendMetrics(record: object): void {
     this.assertOpen();
     this.log.append(record);
-    this.lastActivity = Date.now();
   }
 
   /** Writes buffered metrics and fsyncs: when this resolves, they survive a crash. */
@@ -66,7 +64,6 @@ export class RunWriter {
     this.assertOpen();
     const path = checkpointPath(this.runsDir, this.id, name);
     await writeFileAtomic(path, writeSafetensors(tensors, metadata));
-    this.lastActivity = Date.now();
   }
 
   /** Merges partial into the manifest's summary. */
@@ -137,7 +134,9 @@ export class RunWriter {
     try {
       if (this.log.pending > 0) await this.log.flush();
       const now = Date.now();
-      if (this.lastActivity > this.lastHeartbeatWrite && now - this.lastHeartbeatWrite >= HEARTBEAT_WRITE_MS) {
+      // Every few seconds while the writer is open, activity or not: a paused run, a long
+      // validation pass or a slow first step must not look like a dead writer to readers.
+      if (now - this.lastHeartbeatWrite >= HEARTBEAT_WRITE_MS) {
         await this.writeOwnFields({});
       }
     } catch (e) {
