@@ -44,7 +44,7 @@ const LAYERS: Array<{ name: string; input: [number, number, number, number]; wei
   { name: '16→32 on 14×14', input: [64, 16, 14, 14], weight: [32, 16, 3, 3] },
   { name: '32→64 on 7×7', input: [64, 32, 7, 7], weight: [64, 32, 3, 3] },
 ];
-const ALGORITHMS = ['im2col'] as const;
+const ALGORITHMS = ['im2col', 'implicit', 'direct'] as const;
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs(argv, {
@@ -58,7 +58,8 @@ export async function run(argv: string[]): Promise<number> {
   const steps = Math.max(2, Number(values.steps ?? 8) | 0);
   const home = resolveHome({ home: values.home as string | undefined });
   const ctx = await createNodeContext();
-  const be = new WebGpuBackend(ctx, { autotuneStore: FileAutotuneStore.inHome(home) });
+  const store = FileAutotuneStore.inHome(home);
+  const be = new WebGpuBackend(ctx, { autotuneStore: store });
   const log = (s: string): void => console.error(`bench: ${s}`);
   log(`adapter ${ctx.adapter.vendor} / ${ctx.adapter.architecture} / ${ctx.adapter.description}`);
 
@@ -66,14 +67,21 @@ export async function run(argv: string[]): Promise<number> {
   for (const layer of LAYERS) {
     const g = conv2dGeometry(layer.input, layer.weight, { padding: 1 });
     await be.tuneConv(g);
+    // Saved first, so the per-algorithm backends below start from the GEMM configs just tuned.
+    await be.saveTuning();
     const algorithms: Record<string, unknown> = {};
     for (const algo of ALGORITHMS) {
-      const check = await checkAgainstCpu(be, conv2dGeometry([2, ...layer.input.slice(1)] as [number, number, number, number], layer.weight, { padding: 1 }));
+      const abe = new WebGpuBackend(ctx, { autotuneStore: store, convAlgorithm: algo });
+      await abe.tuner.load();
+      const check = await checkAgainstCpu(abe, conv2dGeometry([2, ...layer.input.slice(1)] as [number, number, number, number], layer.weight, { padding: 1 }));
       if (check) {
         algorithms[algo] = { failed: check };
         continue;
       }
-      algorithms[algo] = await timeConv(ctx, be, g, repeat);
+      // What each phase really ran: a forced algorithm without a kernel for a phase (direct has
+      // none for the backward) falls back, and the row says so.
+      const ran = abe.describeChoices().filter((c) => c.key.startsWith('conv:') && c.key.includes(`:n${g.batch}:`)).map((c) => `${c.phase}: ${c.choice}`);
+      algorithms[algo] = { ...(await timeConv(ctx, abe, g, repeat)), ran };
       log(`${layer.name} ${algo}: ${JSON.stringify(algorithms[algo])}`);
     }
     convLayers.push({ layer: layer.name, input: layer.input, weight: layer.weight, padding: 1, algorithms });

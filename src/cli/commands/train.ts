@@ -120,7 +120,8 @@ export async function run(argv: string[]): Promise<number> {
     const began = performance.now();
     if (!opts.json) console.error('tuning conv layers for this adapter (first use of each layer shape only)…');
     await tuneModel(gpu, trainer.model as Sequential<unknown>, [config.batchSize, ...input]);
-    if (!opts.json) console.error(`tuned in ${((performance.now() - began) / 1000).toFixed(1)} s: ${describeConvChoices(gpu)}`);
+    const why = opts.convAlgo === 'auto' ? describeConvChoices(gpu) : `conv algorithm ${opts.convAlgo} (forced)`;
+    if (!opts.json) console.error(`tuned in ${((performance.now() - began) / 1000).toFixed(1)} s: ${why}`);
   }
 
   let summary;
