@@ -11,7 +11,14 @@ const repoRoot = fileURLToPath(new URL('.', import.meta.url));
 export default defineConfig({
   main: {
     build: {
-      rollupOptions: { input: { index: resolve(repoRoot, 'src/main/index.ts') } },
+      rollupOptions: {
+        input: {
+          index: resolve(repoRoot, 'src/main/index.ts'),
+          // Image decoding runs in worker_threads; decodeWorkerUrl() looks for this file beside
+          // the built index.js (from source it uses decodeWorkerEntry.mjs instead).
+          decodeWorker: resolve(repoRoot, 'src/main/services/datasets/decodeWorker.ts'),
+        },
+      },
     },
   },
   preload: {
