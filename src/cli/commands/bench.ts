@@ -202,7 +202,8 @@ async function referenceModel(ctx: GpuContext, be: WebGpuBackend, home: string, 
   // Counters over every step (each step records the same work), so the pipelined tail does not
   // skew them; time only over the steady state after warm-up.
   const total = warmup + steps;
-  const perStep = (key: keyof typeof before): number => round((ctx[`${key.slice(0, -1)}Count` as 'dispatchCount'] - before[key]) / total);
+  const counters = { dispatches: 'dispatchCount', submits: 'submitCount', readbacks: 'readbackCount' } as const;
+  const perStep = (key: keyof typeof before): number => round((ctx[counters[key]] - before[key]) / total);
   // Steps finish in order; the interval between the warm-up's last report and the last one is
   // the steady state.
   const first = marks[warmup - 1]!;
