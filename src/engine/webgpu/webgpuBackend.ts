@@ -52,7 +52,7 @@ export class WebGpuBackend implements Backend<GpuTensor> {
     // A software adapter spreads workgroups over a few CPU cores; a GPU wants many more. Timing
     // on a CPU adapter is slow, so it gets a shorter candidate list.
     this.gemmTuning = new GemmTuning(ctx, this.tuner, ctx.adapter.isSoftware ? 16 : 256, ctx.adapter.isSoftware ? 4 : 24);
-    this.convChooser = new ConvAlgorithmChooser(this.tuner, options.convAlgorithm ?? 'auto');
+    this.convChooser = new ConvAlgorithmChooser(this.tuner, options.convAlgorithm ?? 'auto', ctx.adapter.isSoftware);
   }
 
   /** Read stored tuning results for this adapter; then time whatever a conv layer of this

@@ -29,16 +29,19 @@ export function convCandidates(g: Conv2dGeometry, phase: ConvPhase): ConvAlgorit
   return CONV_ALGORITHMS.filter((a) => a !== 'direct' || directApplies(g, phase));
 }
 
-/** Without measurements: the implicit kernels never write the column matrix, which is most of
- *  the traffic of im2col on any adapter. */
-export function heuristicConvAlgorithm(g: Conv2dGeometry, phase: ConvPhase): ConvAlgorithmName {
+/** Without measurements. On a software adapter the implicit kernels win: they never write the
+ *  column matrix, and memory traffic is what a CPU pays for. On a GPU the tuned GEMM of the
+ *  im2col path won almost every phase we measured (NVIDIA H200, docs/performance.md), so it is
+ *  the default there until this adapter's own timings say otherwise. */
+export function heuristicConvAlgorithm(g: Conv2dGeometry, phase: ConvPhase, softwareAdapter = true): ConvAlgorithmName {
+  if (!softwareAdapter) return 'im2col';
   // Direct wins where one filter tile covers the whole reduction (few input channels).
   const single = (g.inChannels / g.groups) * g.kernelH * g.kernelW <= 9;
   return directApplies(g, phase) && single ? 'direct' : 'implicit';
 }
 
 export class ConvAlgorithmChooser {
-  constructor(private readonly tuner: Autotuner, readonly requested: ConvAlgorithm = 'auto') {}
+  constructor(private readonly tuner: Autotuner, readonly requested: ConvAlgorithm = 'auto', private readonly softwareAdapter = true) {}
 
   /** The algorithm to record now. A forced one that does not apply to this layer (direct on a
    *  wide layer) falls back to implicit, and describe() says so. */
@@ -53,7 +56,7 @@ export class ConvAlgorithmChooser {
     if (known && known.reason !== 'heuristic' && (CONV_ALGORITHMS as readonly string[]).includes(known.choice)) {
       return known.choice as ConvAlgorithmName;
     }
-    const h = heuristicConvAlgorithm(g, phase);
+    const h = heuristicConvAlgorithm(g, phase, this.softwareAdapter);
     this.tuner.noteHeuristic(key, phase, h);
     return h;
   }
