@@ -4,13 +4,14 @@
 //   small buffer that collects every parameter's norm for a single asynchronous readback.
 //   partials: workgroup w sums x[i]² for i = w·256 + lid, stepping by groups·256, then a tree
 //             reduction writes partials[w].
-//   finish:   one workgroup sums partials[0..groups) into out[outIndex].
+//   finish:   one workgroup sums partials[0..groups) into out[outIndex]; skipped when
+//             groups = 1 (up to 16,384 elements), where partial writes out[outIndex] itself.
 //   groups depends only on n, and every reduction has a fixed order: no atomics, same bits
 //   every run.
 // Layouts: x (n) f32; partials (groups ≤ 256) scratch; out (any length > outIndex).
 // Bindings: 0 uniform Params, 1 x (read), 2 partials, 3 out (read_write).
 // Uniforms: n, groups, outIndex.
-// Dispatch: partials x = groups workgroups of 256; finish 1 workgroup of 256.
+// Dispatch: partials x = groups workgroups of 256; finish 1 workgroup of 256 (only when groups > 1).
 
 struct Params { n: u32, groups: u32, outIndex: u32 }
 
@@ -39,7 +40,10 @@ fn partial(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) l
   }
   scratch[lid] = sum;
   let total = treeSum(lid);
-  if (lid == 0u) { partials[wid.x] = total; }
+  if (lid == 0u) {
+    // A single group is the whole sum: write it out and skip the finish pass.
+    if (p.groups == 1u) { out[p.outIndex] = total; } else { partials[wid.x] = total; }
+  }
 }
 
 @compute @workgroup_size(256, 1, 1)

@@ -44,9 +44,14 @@ export const AXPY: KernelSpec = {
 /** The finish pass reads one partial per invocation of its single 256-wide workgroup. */
 export const SUM_SQUARES_MAX_GROUPS = 256;
 
+/** Elements per first-level workgroup (64 per lane). Small tensors — every parameter of a
+ *  small CNN — then take one workgroup and one pass: on a software adapter each extra workgroup
+ *  and barrier costs far more than the arithmetic. */
+export const SUM_SQUARES_PER_GROUP = 16_384;
+
 /** Workgroups of the first level: a function of n alone, so the summation order never varies. */
 export function sumSquaresGroups(n: number): number {
-  return Math.max(1, Math.min(SUM_SQUARES_MAX_GROUPS, Math.ceil(n / 256)));
+  return Math.max(1, Math.min(SUM_SQUARES_MAX_GROUPS, Math.ceil(n / SUM_SQUARES_PER_GROUP)));
 }
 
 export function sumSquaresGpu(ctx: GpuContext, n: number, x: GpuTensor, out: GpuTensor, outIndex: number): void {
@@ -57,7 +62,8 @@ export function sumSquaresGpu(ctx: GpuContext, n: number, x: GpuTensor, out: Gpu
   const partials = ctx.alloc(groups, 'sum-squares-partials');
   const args = { uniforms: { n, groups, outIndex }, buffers: [x, partials, out], label: 'sum-squares' };
   ctx.dispatch(SUM_SQUARES_PARTIAL, { ...args, workgroups: [groups, 1, 1] });
-  ctx.dispatch(SUM_SQUARES_FINISH, { ...args, workgroups: [1, 1, 1] });
+  // One group already wrote out[outIndex] itself.
+  if (groups > 1) ctx.dispatch(SUM_SQUARES_FINISH, { ...args, workgroups: [1, 1, 1] });
   ctx.release(partials);
 }
 
