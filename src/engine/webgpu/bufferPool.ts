@@ -54,6 +54,12 @@ export class BufferPool {
     this.free.clear();
   }
 
+  /** Start a new peak measurement from what is allocated now (trim() first to drop idle
+   *  buffers left by earlier work). */
+  resetPeak(): void {
+    this.peak = this.liveBytes;
+  }
+
   get bytesAllocated(): number {
     return this.liveBytes;
   }
