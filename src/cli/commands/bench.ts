@@ -18,7 +18,7 @@ import { type Conv2dGeometry, conv2dGeometry, inputElements, outputElements, out
 import { forwardGemm, gradInputGemm, gradWeightGemm } from '../../engine/conv/gemmPlan';
 import { gemmFlops, gemmSpec } from '../../engine/gemm';
 import { Trainer } from '../../engine/train/trainer';
-import { GpuProfiler } from '../../engine/webgpu/profiler';
+import { gpuStepTimer } from '../../engine/train/timer';
 import { WebGpuBackend } from '../../engine/webgpu/webgpuBackend';
 import { timeGpuWork } from '../../engine/webgpu/autotune/measure';
 import { tuneModel } from '../../engine/webgpu/autotune/tuneModel';
@@ -202,7 +202,7 @@ async function referenceModel(ctx: GpuContext, be: WebGpuBackend, home: string, 
     images: data.images, labels: data.labels, channels: data.channels, height: data.height, width: data.width,
     classes: data.classes.length, trainIndices: data.trainIndices, valIndices: new Uint32Array(0), mean: data.mean, std: data.std,
   }, {
-    timer: GpuProfiler.supported(ctx) ? Object.assign(new GpuProfiler(ctx), { kind: 'timestamp' as const }) : undefined,
+    timer: gpuStepTimer(ctx),
     hooks: { onStep: (m) => onStep(m.step, m.kernelTimes) },
   });
   await tuneModel(be, trainer.model, [64, data.channels, data.height, data.width]);

@@ -10,9 +10,8 @@ import { inferShapes } from '../../engine/model/infer';
 import { checkBatchFits } from '../../engine/train/memory';
 import { TrainControl } from '../../engine/train/control';
 import { Trainer } from '../../engine/train/trainer';
-import { type StepTimer, WallClockTimer } from '../../engine/train/timer';
+import { type StepTimer, WallClockTimer, gpuStepTimer } from '../../engine/train/timer';
 import type { NamedTensor, TrainConfig } from '../../engine/train/types';
-import { GpuProfiler } from '../../engine/webgpu/profiler';
 import { WebGpuBackend } from '../../engine/webgpu/webgpuBackend';
 import { tuneModel } from '../../engine/webgpu/autotune/tuneModel';
 import { describeConvChoices } from '../../engine/webgpu/ops/convAlgorithmsChoice';
@@ -59,7 +58,7 @@ export async function run(argv: string[]): Promise<number> {
     checkBatchFits(shapes, ctx.device.limits.maxStorageBufferBindingSize);
     gpu = new WebGpuBackend(ctx, { autotuneStore: FileAutotuneStore.inHome(home), convAlgorithm: opts.convAlgo });
     be = gpu as Backend<unknown>;
-    timer = GpuProfiler.supported(ctx) ? Object.assign(new GpuProfiler(ctx), { kind: 'timestamp' as const }) : new WallClockTimer();
+    timer = gpuStepTimer(ctx);
     adapter = { backend: 'webgpu', ...ctx.adapter };
     if (!opts.json) console.error(`adapter: ${ctx.adapter.vendor} ${ctx.adapter.architecture} ${ctx.adapter.description}${ctx.adapter.isSoftware ? ' (software: slow but correct)' : ''}${ctx.adapter.timestamps ? '' : ' — no timestamp-query: GPU time is coarse (whole step)'}`);
   } else {

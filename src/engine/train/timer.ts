@@ -1,7 +1,8 @@
 // How the trainer times a step. With timestamp-query every kernel is timed on the GPU; without
 // it, only the wall time of the whole step is known, and the metrics say 'coarse'.
 
-import type { KernelTiming } from '../webgpu/profiler';
+import type { GpuContext } from '../webgpu/context';
+import { GpuProfiler, type KernelTiming } from '../webgpu/profiler';
 
 export interface StepTimer {
   readonly kind: 'timestamp' | 'coarse';
@@ -27,4 +28,9 @@ export class WallClockTimer implements StepTimer {
     const ms = performance.now() - (handle as number);
     return [{ label: 'step|forward|whole step (coarse)', layer: 'step', phase: 'forward', kernel: 'whole step (coarse)', ms }];
   }
+}
+
+/** Per-kernel timestamps where the device has timestamp-query, else the coarse fallback. */
+export function gpuStepTimer(ctx: GpuContext): StepTimer {
+  return GpuProfiler.supported(ctx) ? new GpuProfiler(ctx) : new WallClockTimer();
 }

@@ -29,13 +29,12 @@ export interface TrainerHooks {
   onCheckpoint?(c: { epoch: number; step: number; model: NamedTensor[]; optimizer: NamedTensor[] }): Promise<void>;
 }
 
-export interface TrainerOptions<B> {
+export interface TrainerOptions {
   hooks?: TrainerHooks;
   control?: TrainControl;
   timer?: StepTimer;
   /** Continue a run: weights (and optimizer state) from a checkpoint, counters from where it stopped. */
   resume?: { model: NamedTensor[]; optimizer: NamedTensor[]; epoch: number; step: number };
-  backendLabel?: B;
 }
 
 interface InFlight {
@@ -61,7 +60,7 @@ export class Trainer<B> {
   private latest = { loss: NaN, accuracy: NaN, imagesPerSecond: 0 };
   private epochTotals = { loss: 0, correct: 0, count: 0 };
 
-  constructor(readonly be: Backend<B>, readonly config: TrainConfig, readonly data: TrainData, readonly options: TrainerOptions<B> = {}) {
+  constructor(readonly be: Backend<B>, readonly config: TrainConfig, readonly data: TrainData, readonly options: TrainerOptions = {}) {
     const [c, h, w] = config.spec.input;
     if (c !== data.channels || h !== data.height || w !== data.width) {
       throw new Error(`the model expects ${c}×${h}×${w} inputs but the dataset has ${data.channels}×${data.height}×${data.width} images`);
@@ -285,7 +284,7 @@ export class Trainer<B> {
     await hook({ epoch: this.epoch, step: this.step, ...state });
   }
 
-  private restore(r: NonNullable<TrainerOptions<B>['resume']>): void {
+  private restore(r: NonNullable<TrainerOptions['resume']>): void {
     loadStateDict(this.model, this.be, r.model);
     const opt = new Map(r.optimizer.map((t) => [t.name, t]));
     this.optimizer.steps = opt.get('step')?.data[0] ?? 0;

@@ -26,6 +26,7 @@ interface PendingStep {
 }
 
 export class GpuProfiler implements PassObserver {
+  readonly kind = 'timestamp' as const;
   private querySet: GPUQuerySet;
   private resolveBuffer: GPUBuffer;
   private capacity: number;

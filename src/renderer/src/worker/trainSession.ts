@@ -7,10 +7,9 @@ import { inferShapes } from '../../../engine/model/infer';
 import type { TrainControl } from '../../../engine/train/control';
 import { checkBatchFits } from '../../../engine/train/memory';
 import { Trainer } from '../../../engine/train/trainer';
-import { type StepTimer, WallClockTimer } from '../../../engine/train/timer';
+import { gpuStepTimer } from '../../../engine/train/timer';
 import type { NamedTensor, StepMetrics } from '../../../engine/train/types';
 import type { GpuContext } from '../../../engine/webgpu/context';
-import { GpuProfiler } from '../../../engine/webgpu/profiler';
 import { WebGpuBackend } from '../../../engine/webgpu/webgpuBackend';
 import { openGpuContext, watchDeviceLoss } from './gpuSession';
 import type { FromWorker, ToWorker, WireTensor } from './protocol';
@@ -50,9 +49,7 @@ export async function runTraining(start: StartMessage, job: TrainJob, dataset?: 
   try {
     checkBatchFits(shapes, ctx.device.limits.maxStorageBufferBindingSize);
     const be = new WebGpuBackend(ctx);
-    const timer: StepTimer = GpuProfiler.supported(ctx)
-      ? Object.assign(new GpuProfiler(ctx), { kind: 'timestamp' as const })
-      : new WallClockTimer();
+    const timer = gpuStepTimer(ctx);
 
     const steps = new StepPoster(job.post);
     const trainer = new Trainer(be, config, start.data, {
