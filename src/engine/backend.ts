@@ -14,6 +14,11 @@ export type ConvAlgorithm = 'im2col' | 'implicit' | 'direct' | 'auto';
 /** The phases GPU time is reported in. 'data' is batch assembly, 'loss' the loss and its gradient. */
 export type Phase = 'data' | 'forward' | 'loss' | 'grad-input' | 'grad-weight' | 'grad-bias' | 'optimizer' | 'metrics';
 
+export interface ReadOptions {
+  /** Start waiting for the result only once this settles; the work is submitted at once. */
+  notBefore?: Promise<unknown>;
+}
+
 export interface KernelScope {
   layer: string;
   phase: Phase;
@@ -67,7 +72,9 @@ export interface Backend<B> {
   upload(data: ArrayLike<number>, label: string): B;
   alloc(length: number, label: string): B;
   zeros(length: number, label: string): B;
-  read(t: B): Promise<Float64Array>;
+  /** Submits pending work at once; with `notBefore`, waits for the result only once that
+   *  settles (see train/readbackPacer.ts). */
+  read(t: B, options?: ReadOptions): Promise<Float64Array>;
   release(t: B): void;
   length(t: B): number;
   /** Send recorded work to the device (no-op on the CPU). */

@@ -17,6 +17,7 @@ import { Optimizer } from '../optim/optimizer';
 import { learningRate } from '../optim/schedule';
 import type { TrainControl } from './control';
 import { describeDivergence } from './divergence';
+import { ReadbackPacer } from './readbackPacer';
 import type { StepTimer } from './timer';
 import type { EpochMetrics, NamedTensor, StepMetrics, TrainConfig, TrainData, TrainSummary } from './types';
 
@@ -59,12 +60,15 @@ export class Trainer<B> {
   private divergence: string | undefined;
   private latest = { loss: NaN, accuracy: NaN, imagesPerSecond: 0 };
   private epochTotals = { loss: 0, correct: 0, count: 0 };
+  /** Only a device has results to wait for; the CPU backend's are ready when read. */
+  private readonly pacer: ReadbackPacer | null;
 
   constructor(readonly be: Backend<B>, readonly config: TrainConfig, readonly data: TrainData, readonly options: TrainerOptions = {}) {
     const [c, h, w] = config.spec.input;
     if (c !== data.channels || h !== data.height || w !== data.width) {
       throw new Error(`the model expects ${c}×${h}×${w} inputs but the dataset has ${data.channels}×${data.height}×${data.width} images`);
     }
+    this.pacer = be.kind === 'webgpu' ? new ReadbackPacer() : null;
     this.model = new Sequential(config.spec, be, config.seed);
     const classes = this.model.outputShape([1, c, h, w]);
     if (classes.length !== 2 || classes[1] !== data.classes) {
@@ -192,7 +196,11 @@ export class Trainer<B> {
     be.setScope(null);
 
     const handle = timer?.endStep();
-    const statsPromise = be.read(stats); // the step's one submit; resolves when the GPU is done
+    // The step's one submit happens inside read(); the wait for its results starts once the
+    // pacer expects the step to be done.
+    const paced = this.pacer?.submitted();
+    const statsPromise = be.read(stats, { notBefore: paced?.ready });
+    statsPromise.then(() => paced?.done(), () => paced?.done());
     const timing = timer ? statsPromise.then(() => timer.collect(handle)).then(groupTimings) : Promise.resolve(undefined);
     // If training ends early (an error, a stop) these may never be awaited: keep their
     // rejections from becoming unhandled. finishStep still sees them when it awaits.

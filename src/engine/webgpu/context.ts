@@ -11,7 +11,7 @@ import { type GpuTensor, BufferUsage } from './gpuTensor';
 import { type KernelSpec, packUniforms } from './kernelSpec';
 import { type OverrideConstants, PipelineCache } from './pipelineCache';
 import type { AdapterSummary } from './device';
-import type { KernelScope } from '../backend';
+import type { KernelScope, ReadOptions } from '../backend';
 
 /** Lets a profiler attach timestamp writes to each pass without the ops knowing. */
 export interface PassObserver {
@@ -134,14 +134,17 @@ export class GpuContext {
     }
   }
 
-  /** Copy a tensor back to the CPU: submits pending work and waits for it. */
-  async read(t: GpuTensor): Promise<Float32Array> {
+  /** Copy a tensor back to the CPU: submits pending work and waits for it. With `notBefore`
+   *  the work is submitted now but the wait (a mapAsync) starts only once that settles: Dawn for
+   *  Node polls the event loop busily while a map is pending (see train/readbackPacer.ts). */
+  async read(t: GpuTensor, options: ReadOptions = {}): Promise<Float32Array> {
     const bytes = Math.max(4, t.length * 4);
     const staging = this.device.createBuffer({ label: `${t.label}-readback`, size: bytes, usage: BufferUsage.MAP_READ | BufferUsage.COPY_DST });
     this.pendingEncoder().copyBufferToBuffer(t.buffer, 0, staging, 0, bytes);
     this.submit();
     this.readbackCount++;
     try {
+      if (options.notBefore) await options.notBefore;
       await staging.mapAsync(0x0001 /* GPUMapMode.READ */);
     } catch (e) {
       this.throwIfBroken();

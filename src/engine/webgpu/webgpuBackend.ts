@@ -1,6 +1,6 @@
 // The WebGPU backend: every op records WGSL dispatches into the context's pending encoder.
 
-import type { Backend, ConvAlgorithm, KernelScope } from '../backend';
+import type { Backend, ConvAlgorithm, KernelScope, ReadOptions } from '../backend';
 import type { Conv2dGeometry } from '../conv/geometry';
 import {
   explicitConvBackwardBias,
@@ -85,8 +85,8 @@ export class WebGpuBackend implements Backend<GpuTensor> {
   zeros(length: number, label: string): GpuTensor {
     return this.ctx.upload(new Float32Array(length), label);
   }
-  async read(t: GpuTensor): Promise<Float64Array> {
-    return Float64Array.from(await this.ctx.read(t));
+  async read(t: GpuTensor, options?: ReadOptions): Promise<Float64Array> {
+    return Float64Array.from(await this.ctx.read(t, options));
   }
   release(t: GpuTensor): void {
     this.ctx.release(t);
