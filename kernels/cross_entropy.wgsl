@@ -1,19 +1,30 @@
 // cross_entropy.wgsl — mean softmax cross-entropy, its gradient and the count of correct rows
 //
-// What: two entry points, run in order.
-//   rows:   one workgroup per row r. Stable log-sum-exp lse = max + log Σ exp(x − max);
-//           dLogits[r, j] = (softmax_j − [j = target]) / n; rowStats[r] = lse − x[target];
-//           rowStats[n + r] = 1 when the first argmax equals the target (torch.argmax), else 0.
-//           A target that is not a class index in [0, classes) makes that row's loss NaN, so the
-//           mistake shows in the loss curve instead of passing silently.
-//   finish: one workgroup. loss[0] = Σ rowStats[0..n) / n, correct[0] = Σ rowStats[n..2n).
-//   Fixed-order tree reductions, no atomics: deterministic.
+// What: a per-row pass (one of two entry points), then a mean (one of two).
+//   rows:        one workgroup per row r, tree reductions over its classes (many classes).
+//   rowPerLane:  one invocation per row r, a serial scan over its classes (classes ≤ 64): no
+//                barriers and no workgroup memory, which on SwiftShader cost far more than a few
+//                dozen serial adds, and 64 rows share one workgroup instead of 64 idle lanes each.
+//   Both: stable log-sum-exp lse = max + log Σ exp(x − max);
+//         dLogits[r, j] = (softmax_j − [j = target]) / n; rowStats[r] = lse − x[target];
+//         rowStats[n + r] = 1 when the first argmax equals the target (torch.argmax), else 0.
+//         rowPerLane's argmax takes x[0], then any later x[j] greater than the best so far:
+//         ties keep the smallest index and a NaN after class 0 never wins. rows applies that
+//         rule to each lane's strided slice and merges slices keeping the smaller index on
+//         ties: the same answer whenever the row has no NaN.
+//         A target that is not a class index in [0, classes) makes that row's loss NaN, so the
+//         mistake shows in the loss curve instead of passing silently.
+//   finish / finishSerial: loss[0] = Σ rowStats[0..n) / n, correct[0] = Σ rowStats[n..2n);
+//         finish with a tree in one workgroup, finishSerial in one lane (few rows, where the
+//         tree's barriers cost more than the serial loads).
+//   Fixed-order reductions, no atomics: deterministic.
 // Layouts: logits, dLogits (n, classes) row-major f32; targets (n) class indices as f32;
 //   rowStats (2·n) scratch; loss, correct (1).
 // Bindings: 0 uniform Params, 1 logits, 2 targets (read), 3 rowStats, 4 dLogits, 5 loss,
 //   6 correct (read_write).
 // Uniforms: n, classes.
-// Dispatch: rows x = n workgroups of 64; finish 1 workgroup of 64.
+// Dispatch: rows x = n workgroups of 64; rowPerLane x = ceil(n / 64) workgroups of 64;
+//   finish 1 workgroup of 64; finishSerial 1 workgroup of 1.
 
 struct Params { n: u32, classes: u32 }
 
@@ -70,21 +81,55 @@ fn rows(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid:
   }
   let total = sums[0];
 
-  let t = targets[row];
-  let valid = t >= 0.0 && t < f32(p.classes) && t == floor(t);
-  let cls = select(0xffffffffu, u32(t), valid);
+  let cls = targetClass(row);
   let invN = 1.0 / f32(p.n);
   for (var j = lid; j < p.classes; j += 64u) {
     let softmax = exp(logits[base + j] - rowMax) / total;
     dLogits[base + j] = (softmax - select(0.0, 1.0, j == cls)) * invN;
   }
   if (lid == 0u) {
-    // NaN for an invalid target, built from a runtime value: a constant NaN is a WGSL error.
-    var rowLoss = bitcast<f32>(0x7fc00000u | (p.n & 0u));
-    if (valid) { rowLoss = rowMax + log(total) - logits[base + cls]; }
-    rowStats[row] = rowLoss;
-    rowStats[p.n + row] = select(0.0, 1.0, valid && rowArgmax == cls);
+    rowStats[row] = rowLoss(rowMax + log(total), cls, base);
+    rowStats[p.n + row] = select(0.0, 1.0, rowArgmax == cls);
   }
+}
+
+// The target's class, or 0xffffffff when the target is not a class index: no argmax equals
+// that, so an invalid row never counts as correct.
+fn targetClass(row: u32) -> u32 {
+  let t = targets[row];
+  let valid = t >= 0.0 && t < f32(p.classes) && t == floor(t);
+  return select(0xffffffffu, u32(t), valid);
+}
+
+// NaN for an invalid target, built from a runtime value: a constant NaN is a WGSL error.
+fn rowLoss(lse: f32, cls: u32, base: u32) -> f32 {
+  if (cls == 0xffffffffu) { return bitcast<f32>(0x7fc00000u | (p.n & 0u)); }
+  return lse - logits[base + cls];
+}
+
+@compute @workgroup_size(64, 1, 1)
+fn rowPerLane(@builtin(global_invocation_id) gid: vec3u) {
+  let row = gid.x;
+  if (row >= p.n) { return; }
+  let base = row * p.classes;
+
+  var rowMax = logits[base];
+  var rowArgmax = 0u;
+  for (var j = 1u; j < p.classes; j++) {
+    let v = logits[base + j];
+    if (v > rowMax) { rowMax = v; rowArgmax = j; }
+  }
+  var total = 0.0;
+  for (var j = 0u; j < p.classes; j++) { total += exp(logits[base + j] - rowMax); }
+
+  let cls = targetClass(row);
+  let invN = 1.0 / f32(p.n);
+  for (var j = 0u; j < p.classes; j++) {
+    let softmax = exp(logits[base + j] - rowMax) / total;
+    dLogits[base + j] = (softmax - select(0.0, 1.0, j == cls)) * invN;
+  }
+  rowStats[row] = rowLoss(rowMax + log(total), cls, base);
+  rowStats[p.n + row] = select(0.0, 1.0, rowArgmax == cls);
 }
 
 @compute @workgroup_size(64, 1, 1)
@@ -109,4 +154,16 @@ fn finish(@builtin(local_invocation_index) lid: u32) {
     loss[0] = values[0] / f32(p.n);
     correct[0] = sums[0];
   }
+}
+
+@compute @workgroup_size(1, 1, 1)
+fn finishSerial() {
+  var lossSum = 0.0;
+  var hits = 0.0;
+  for (var r = 0u; r < p.n; r++) {
+    lossSum += rowStats[r];
+    hits += rowStats[p.n + r];
+  }
+  loss[0] = lossSum / f32(p.n);
+  correct[0] = hits;
 }

@@ -1,10 +1,12 @@
-// cross_entropy.wgsl against its float64 CPU twin and PyTorch's cross_entropy.json.
+// cross_entropy.wgsl (all four entry points) against its float64 CPU twin and PyTorch's
+// cross_entropy.json.
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CpuBackend } from '../../src/engine/cpu/cpuBackend';
 import type { GpuContext } from '../../src/engine/webgpu/context';
+import { ROW_PER_LANE_MAX_CLASSES } from '../../src/engine/webgpu/ops/crossEntropy';
 import { WebGpuBackend } from '../../src/engine/webgpu/webgpuBackend';
 import { compareTensor, parseCaseFile, type CrossEntropyCase } from '../../src/shared/cases';
 import { maxAbsDiff, randomArray, seeded } from '../helpers/random';
@@ -25,36 +27,85 @@ async function runGpu(n: number, classes: number, logits: ArrayLike<number>, tar
   return { loss: (await gpu.read(loss))[0]!, dLogits: await gpu.read(dLogits), correct: (await gpu.read(correct))[0]! };
 }
 
+// Both row passes: one lane per row up to ROW_PER_LANE_MAX_CLASSES classes, a workgroup per
+// row above; and both means: one lane up to SERIAL_FINISH_MAX_ROWS rows, a tree above.
+const FEW = ROW_PER_LANE_MAX_CLASSES, MANY = ROW_PER_LANE_MAX_CLASSES + 6;
+
+function cpuCrossEntropy(n: number, classes: number, logits: Float64Array, targets: Float64Array) {
+  const loss = cpu.alloc(1), dLogits = cpu.alloc(n * classes), correct = cpu.alloc(1);
+  cpu.crossEntropy(n, classes, logits, targets, loss, dLogits, correct);
+  return { loss: loss[0]!, dLogits, correct: correct[0]! };
+}
+
 describe('cross-entropy kernel', () => {
-  // 70 rows > the 64-wide finish workgroup; 100 classes > the 64-wide row workgroup.
-  it.each([[4, 3], [70, 10], [3, 100]])('n=%i classes=%i against the CPU twin', async (n, classes) => {
+  // Batches of 70 and 300 are not multiples of the 64 rows a row-per-lane workgroup takes;
+  // 300 rows take the tree mean; 64 classes is the largest row-per-lane count, 70 the smallest
+  // over it and more than the 64 lanes of a row's workgroup.
+  it.each([[4, 3], [70, 10], [64, FEW], [300, 10], [3, 100], [70, MANY], [300, MANY]])('n=%i classes=%i against the CPU twin', async (n, classes) => {
     if (!ctx) return;
     const logits = randomArray(n * classes, n + classes, 4);
     const next = seeded(n * classes);
     const targets = Float64Array.from({ length: n }, () => Math.floor(next() * classes));
     // Make some rows right, so correct is neither 0 nor n.
     for (let r = 0; r < n; r += 2) logits[r * classes + targets[r]!] = 20;
-    const loss = cpu.alloc(1), dLogits = cpu.alloc(n * classes), correct = cpu.alloc(1);
-    cpu.crossEntropy(n, classes, logits, targets, loss, dLogits, correct);
+    const want = cpuCrossEntropy(n, classes, logits, targets);
     const got = await runGpu(n, classes, logits, targets);
-    expect(Math.abs(got.loss - loss[0]!)).toBeLessThan(1e-4 * Math.max(1, loss[0]!));
-    expect(maxAbsDiff(got.dLogits, dLogits)).toBeLessThan(1e-6);
-    expect(got.correct).toBe(correct[0]);
+    expect(Math.abs(got.loss - want.loss)).toBeLessThan(1e-4 * Math.max(1, want.loss));
+    expect(maxAbsDiff(got.dLogits, want.dLogits)).toBeLessThan(1e-6);
+    expect(got.correct).toBe(want.correct);
   });
 
-  it('takes the first of equal maxima as the argmax, as torch.argmax', async () => {
+  it.each([['one lane per row', FEW], ['a workgroup per row', MANY]])('takes the first of equal maxima as the argmax, as torch.argmax (%s)', async (_path, classes) => {
     if (!ctx) return;
-    // 70 classes, the max at 3 and 67 (different invocations): target 67 is a miss.
-    const logits = new Float64Array(70);
+    // The max at 3 and classes − 3 (different lanes in a row's workgroup): target classes − 3 is a miss.
+    const logits = new Float64Array(classes);
     logits[3] = 1;
-    logits[67] = 1;
-    expect((await runGpu(1, 70, logits, [67])).correct).toBe(0);
-    expect((await runGpu(1, 70, logits, [3])).correct).toBe(1);
+    logits[classes - 3] = 1;
+    expect((await runGpu(1, classes, logits, [classes - 3])).correct).toBe(0);
+    expect((await runGpu(1, classes, logits, [3])).correct).toBe(1);
   });
 
-  it('an invalid target makes the loss NaN instead of passing silently', async () => {
+  it.each([['one lane per row', 10], ['a workgroup per row', MANY]])('ties against the CPU twin over a batch of 70 (%s)', async (_path, classes) => {
     if (!ctx) return;
-    expect(Number.isNaN((await runGpu(2, 3, [0, 1, 2, 3, 4, 5], [1, 3])).loss)).toBe(true);
+    // Every row has its max at two or three places, the target on one of them or elsewhere.
+    const n = 70;
+    const logits = randomArray(n * classes, 7 * classes, 2);
+    const targets = new Float64Array(n);
+    for (let r = 0; r < n; r++) {
+      const row = logits.subarray(r * classes, (r + 1) * classes);
+      const at = [r % classes, (r * 7 + 1) % classes, (r * 3 + 2) % classes];
+      for (const j of at.slice(0, 2 + (r % 2))) row[j] = 5;
+      targets[r] = at[r % 3]!;
+    }
+    const want = cpuCrossEntropy(n, classes, logits, targets);
+    const got = await runGpu(n, classes, logits, targets);
+    expect(want.correct).toBeGreaterThan(0);
+    expect(want.correct).toBeLessThan(n);
+    expect(got.correct).toBe(want.correct);
+    expect(Math.abs(got.loss - want.loss)).toBeLessThan(1e-4 * Math.max(1, want.loss));
+    expect(maxAbsDiff(got.dLogits, want.dLogits)).toBeLessThan(1e-6);
+  });
+
+  it.each([['one lane per row', 3], ['a workgroup per row', MANY]])('an invalid target makes the loss NaN instead of passing silently (%s)', async (_path, classes) => {
+    if (!ctx) return;
+    // 70 rows, one target past the last class, one negative, one fractional; the other rows
+    // keep their gradient and count towards correct as the CPU twin computes them.
+    const n = 70;
+    const logits = randomArray(n * classes, 5 * classes, 3);
+    const targets = Float64Array.from({ length: n }, (_, r) => (r * 5) % classes);
+    for (let r = 0; r < n; r += 3) logits[r * classes + targets[r]!] = 10;
+    const bad = new Map([[5, classes], [40, -1], [69, 0.5]]);
+    const withBad = Float64Array.from(targets);
+    for (const [r, t] of bad) withBad[r] = t;
+    const got = await runGpu(n, classes, logits, withBad);
+    expect(Number.isNaN(got.loss)).toBe(true);
+
+    const want = cpuCrossEntropy(n, classes, logits, targets);
+    const validRows = Array.from({ length: n }, (_, r) => r).filter((r) => !bad.has(r));
+    const rowsOf = (a: ArrayLike<number>) => validRows.flatMap((r) => Array.from(a).slice(r * classes, (r + 1) * classes));
+    expect(maxAbsDiff(rowsOf(got.dLogits), rowsOf(want.dLogits))).toBeLessThan(1e-6);
+    const badHits = [...bad.keys()].filter((r) => logits[r * classes + targets[r]!] === 10).length;
+    expect(got.correct).toBe(want.correct - badHits);
   });
 
   const cases = parseCaseFile(readFileSync(join(__dirname, '../fixtures/cases/cross_entropy.json'), 'utf8'))

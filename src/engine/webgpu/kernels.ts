@@ -57,10 +57,18 @@ export const BIAS_ADD: KernelSpec = {
   workgroupSize: [256, 1, 1],
 };
 
-export const BIAS_GRAD: KernelSpec = {
-  name: 'bias_grad',
+// Three entry points of one file (see its header): the sums of image segments (f32 or vec4
+// loads), then one lane per channel adding them up.
+const biasGrad = {
   source: biasGradSource,
-  storage: [{ name: 'dOut', access: 'read' }, { name: 'dBias', access: 'read_write' }],
-  uniforms: [['batch', u32], ['channels', u32], ['pixels', u32], ['accumulate', u32]],
+  storage: [{ name: 'dOut', access: 'read' }, { name: 'partials', access: 'read_write' }, { name: 'dBias', access: 'read_write' }],
+  uniforms: [
+    ['batch', u32], ['channels', u32], ['units', u32], ['accumulate', u32],
+    ['segBits', u32], ['segLen', u32], ['partialsPerChannel', u32],
+  ],
   workgroupSize: [64, 1, 1],
-};
+} as const;
+
+export const BIAS_GRAD_PARTIALS: KernelSpec = { ...biasGrad, name: 'bias_grad_partials', entryPoint: 'partialSums' };
+export const BIAS_GRAD_PARTIALS_VEC4: KernelSpec = { ...biasGrad, name: 'bias_grad_partials_vec4', entryPoint: 'partialSums4' };
+export const BIAS_GRAD_FINISH: KernelSpec = { ...biasGrad, name: 'bias_grad_finish', entryPoint: 'finish' };

@@ -7,7 +7,7 @@ import { type GemmSpec, gemmBatchCount } from '../../gemm';
 import type { GpuContext } from '../context';
 import type { GpuTensor } from '../gpuTensor';
 import { linearGrid } from '../kernelSpec';
-import { BIAS_ADD, BIAS_GRAD, COL2IM, GEMM, IM2COL } from '../kernels';
+import { BIAS_ADD, BIAS_GRAD_FINISH, BIAS_GRAD_PARTIALS, BIAS_GRAD_PARTIALS_VEC4, COL2IM, GEMM, IM2COL } from '../kernels';
 
 function unfoldUniforms(g: Conv2dGeometry, total: number, rowPitch: number): Record<string, number> {
   return {
@@ -59,12 +59,34 @@ export function biasAddGpu(ctx: GpuContext, n: number, c: number, l: number, bia
   ctx.dispatch(BIAS_ADD, { uniforms: { total, rowPitch, channels: c, pixels: l }, buffers: [bias, out], workgroups, label });
 }
 
+/** How bias_grad.wgsl splits the (N, C, L) gradient among lanes: each lane sums one of
+ *  2^segBits contiguous segments of one image's plane, with as many segments per image as keep
+ *  a 64-lane workgroup busy when N < 64 (and no more than there are units to share). */
+export function biasGradPlan(n: number, l: number): { vec4: boolean; units: number; segBits: number; segLen: number; groupsY: number } {
+  // vec4 loads need every plane to start on a 16-byte boundary, so L a multiple of 4.
+  const vec4 = l % 4 === 0;
+  const units = vec4 ? l / 4 : l;
+  let segBits = 0;
+  while (segBits < 6 && n * 2 ** (segBits + 1) <= 64 && 2 ** (segBits + 1) <= units) segBits++;
+  return { vec4, units, segBits, segLen: Math.ceil(units / 2 ** segBits), groupsY: Math.max(1, Math.ceil((n * 2 ** segBits) / 64)) };
+}
+
+const MAX_GROUPS = 65535; // per dispatch dimension
+
 export function biasGradGpu(ctx: GpuContext, n: number, c: number, l: number, dOut: GpuTensor, dBias: GpuTensor, accumulate: boolean, label = 'bias-grad'): void {
   if (c === 0) return;
-  ctx.dispatch(BIAS_GRAD, {
-    uniforms: { batch: n, channels: c, pixels: l, accumulate: accumulate ? 1 : 0 },
-    buffers: [dOut, dBias],
-    workgroups: [c, 1, 1],
-    label,
-  });
+  const plan = biasGradPlan(n, l);
+  if (c > MAX_GROUPS || plan.groupsY > MAX_GROUPS) {
+    throw new Error(`bias grad on the GPU takes at most ${MAX_GROUPS} channels and ${MAX_GROUPS * 64} images per call, got C=${c}, N=${n}; split the batch`);
+  }
+  const partialsPerChannel = plan.groupsY * 64;
+  const partials = ctx.alloc(c * partialsPerChannel, 'bias-grad-partials');
+  const uniforms = {
+    batch: n, channels: c, units: plan.units, accumulate: accumulate ? 1 : 0,
+    segBits: plan.segBits, segLen: plan.segLen, partialsPerChannel,
+  };
+  const buffers = [dOut, partials, dBias];
+  ctx.dispatch(plan.vec4 ? BIAS_GRAD_PARTIALS_VEC4 : BIAS_GRAD_PARTIALS, { uniforms, buffers, workgroups: [c, plan.groupsY, 1], label });
+  ctx.dispatch(BIAS_GRAD_FINISH, { uniforms, buffers, workgroups: [Math.ceil(c / 64), 1, 1], label: `${label}-sum` });
+  ctx.release(partials);
 }
