@@ -1,15 +1,25 @@
-// max_pool2d_backward.wgsl — dX[n, c, h, w] = Σ dY[n, c, oh, ow] over the windows whose argmax is (h, w).
+// max_pool2d_backward.wgsl — dX[n, c, h, w] = Σ dY[n, c, oh, ow] over the windows whose argmax is (h, w);
+// with RELU, the backward of a ReLU fused in front of the pool as well.
 //
 // What: written as a gather, not a scatter: each input pixel enumerates the windows that can
 //   contain it (tap i of window oh lands on h when oh·sh − ph + i·dh = h, so oh = (h + ph − i·dh)/sh
 //   when that divides exactly and is < Ho; likewise for w) and adds dY where argmax points back at
 //   it. No atomics, a fixed summation order, so the result is deterministic. Each window contains
 //   a pixel at most once (distinct taps are distinct positions), so nothing is counted twice.
-// Layouts: dY and argmax (N, C, Ho, Wo) as written by max_pool2d.wgsl (argmax as u32);
-//   dX (N, C, H, W), row-major f32, overwritten.
-// Bindings: 0 uniform Params, 1 dY (read), 2 argmax (read), 3 dX (write).
+//   RELU: reluOutput (y) is the fused forward's output relu(max) (max_pool2d.wgsl with RELU); a
+//   window adds its dY only where y > 0 or y is NaN. That is the ReLU's threshold_backward (pass
+//   unless its output is <= 0). A window whose argmax is (h, w) has y > 0 or NaN exactly when
+//   relu(x[h, w]) is, so all those windows share the mask the unfused ReLU applies to (h, w), and
+//   the sum is the unfused one bit for bit.
+// Layouts: dY, reluOutput and argmax (N, C, Ho, Wo) as written by max_pool2d.wgsl (argmax as
+//   u32); dX (N, C, H, W), row-major f32, overwritten.
+// Bindings: 0 uniform Params, 1 dY (read), 2 argmax (read), 3 dX (write), 4 reluOutput (read;
+//   read only with RELU, and the op binds dY there without it).
 // Uniforms: total = N·C·H·W; the rest as in max_pool2d.wgsl.
+// Override constants: RELU (see What).
 // Dispatch: one invocation per input element, 256 per workgroup, linear index gid.x + gid.y · rowPitch.
+
+override RELU: bool = false;
 
 struct Params {
   total: u32, rowPitch: u32, inHeight: u32, inWidth: u32,
@@ -22,6 +32,19 @@ struct Params {
 @group(0) @binding(1) var<storage, read> dY: array<f32>;
 @group(0) @binding(2) var<storage, read> argmax: array<u32>;
 @group(0) @binding(3) var<storage, read_write> dX: array<f32>;
+@group(0) @binding(4) var<storage, read> reluOutput: array<f32>;
+
+// Bit test, because WGSL lets comparisons with NaN return an indeterminate value.
+fn isNan(v: f32) -> bool {
+  return (bitcast<u32>(v) & 0x7fffffffu) > 0x7f800000u;
+}
+
+// Whether window o passes its gradient on: always without RELU, else where relu(max) is > 0 or NaN.
+fn passes(o: u32) -> bool {
+  if (!RELU) { return true; }
+  let out = reluOutput[o];
+  return isNan(out) || out > 0.0;
+}
 
 @compute @workgroup_size(256, 1, 1)
 fn main(@builtin(global_invocation_id) gid: vec3u) {
@@ -47,7 +70,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
       let ow = tw / p.strideW;
       if (ow >= p.outWidth) { continue; }
       let o = outBase + oh * p.outWidth + ow;
-      if (argmax[o] == cell) { sum += dY[o]; }
+      if (argmax[o] == cell && passes(o)) { sum += dY[o]; }
     }
   }
   dX[idx] = sum;

@@ -111,9 +111,13 @@ export interface Backend<B> {
   /** dX = dY where x > 0, slope · dY elsewhere (reads the INPUT). */
   leakyReluBackward(n: number, slope: number, x: B, dY: B, dX: B): void;
   /** argmax: one per output, the flat index h·W + w inside the input plane (a u32 on the GPU, so
-   *  read() of it is meaningless there; a float64 number on the CPU). Ties keep the first maximum. */
-  maxPool2d(g: Pool2dGeometry, x: B, y: B, argmax: B): void;
-  maxPool2dBackward(g: Pool2dGeometry, dY: B, argmax: B, dX: B): void;
+   *  read() of it is meaningless there; a float64 number on the CPU). Ties keep the first maximum.
+   *  relu: a ReLU fused in front of the pool, y = relu(max), equal bit for bit to relu() then
+   *  maxPool2d(); argmax stays the pool's own (it can differ from the unfused one only where y <= 0). */
+  maxPool2d(g: Pool2dGeometry, x: B, y: B, argmax: B, relu?: boolean): void;
+  /** reluOutput: the y of a maxPool2d with relu, which makes this the fused pair's backward as well
+   *  (equal to maxPool2dBackward then reluBackward): a window's dY passes only where its y > 0 or NaN. */
+  maxPool2dBackward(g: Pool2dGeometry, dY: B, argmax: B, dX: B, reluOutput?: B | null): void;
   /** count_include_pad as in g; dilation must be 1. */
   avgPool2d(g: Pool2dGeometry, x: B, y: B): void;
   avgPool2dBackward(g: Pool2dGeometry, dY: B, dX: B): void;

@@ -94,11 +94,11 @@ export class CpuBackend implements Backend<Float64Array> {
   leakyReluBackward(n: number, slope: number, x: Float64Array, dY: Float64Array, dX: Float64Array): void {
     leakyReluBackwardCpu(n, slope, x, dY, dX);
   }
-  maxPool2d(g: Pool2dGeometry, x: Float64Array, y: Float64Array, argmax: Float64Array): void {
-    maxPool2dCpu(g, x, y, argmax);
+  maxPool2d(g: Pool2dGeometry, x: Float64Array, y: Float64Array, argmax: Float64Array, relu = false): void {
+    maxPool2dCpu(g, x, y, argmax, relu);
   }
-  maxPool2dBackward(g: Pool2dGeometry, dY: Float64Array, argmax: Float64Array, dX: Float64Array): void {
-    maxPool2dBackwardCpu(g, dY, argmax, dX);
+  maxPool2dBackward(g: Pool2dGeometry, dY: Float64Array, argmax: Float64Array, dX: Float64Array, reluOutput: Float64Array | null = null): void {
+    maxPool2dBackwardCpu(g, dY, argmax, dX, reluOutput);
   }
   avgPool2d(g: Pool2dGeometry, x: Float64Array, y: Float64Array): void {
     avgPool2dCpu(g, x, y);

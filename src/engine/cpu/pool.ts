@@ -5,10 +5,22 @@
 // max pool walks its taps in row-major order, keeps the first maximum (strict >) and lets NaN win
 // (the last NaN in the window, as ATen's `val > max || isnan(val)` does). argmax holds the flat
 // index h·W + w inside the input plane, stored here as a float64 number (the GPU stores a u32).
+//
+// With a fused ReLU (a ReLU layer right before the pool) the forward gives relu(max) and the
+// backward masks by that output. relu is non-decreasing, so both equal ReLU-then-MaxPool bit for
+// bit; reluOfMax below says why the −0 cases need the window's first tap.
 
 import { type Pool2dGeometry, avgPoolDivisor, poolInputElements } from '../pool/geometry';
 
-export function maxPool2dCpu(g: Pool2dGeometry, x: Float64Array, y: Float64Array, argmax: Float64Array): void {
+/** y of a non-empty window under a fused ReLU. A max > 0 or NaN is kept: the same tap wins in
+ *  ReLU-then-MaxPool. Otherwise every relu'd tap is ±0 and that pool keeps the FIRST of them (no
+ *  later ±0 is strictly greater), so y = relu(first tap): −0 only when the first tap is −0. */
+function reluOfMax(best: number, first: number): number {
+  if (best > 0 || Number.isNaN(best)) return best;
+  return first < 0 ? 0 : first;
+}
+
+export function maxPool2dCpu(g: Pool2dGeometry, x: Float64Array, y: Float64Array, argmax: Float64Array, relu = false): void {
   const inPlane = g.inHeight * g.inWidth;
   const outPlane = g.outHeight * g.outWidth;
   for (let plane = 0; plane < g.batch * g.channels; plane++) {
@@ -38,15 +50,18 @@ export function maxPool2dCpu(g: Pool2dGeometry, x: Float64Array, y: Float64Array
           }
         }
         const o = plane * outPlane + oh * g.outWidth + ow;
-        y[o] = best;
+        // A window that misses the input stays −inf with ReLU too: ReLU-then-MaxPool sees no tap there.
+        y[o] = relu && bestIndex !== inPlane ? reluOfMax(best, x[xBase + h0 * g.inWidth + w0]!) : best;
         argmax[o] = bestIndex;
       }
     }
   }
 }
 
-/** dX[argmax[o]] += dY[o] for every output o; dX is overwritten. */
-export function maxPool2dBackwardCpu(g: Pool2dGeometry, dY: Float64Array, argmax: Float64Array, dX: Float64Array): void {
+/** dX[argmax[o]] += dY[o] for every output o; dX is overwritten. With reluOutput (the y of a
+ *  fused maxPool2dCpu), only outputs whose y > 0 or is NaN send their dY: the ReLU's
+ *  threshold_backward, since the winning tap's relu output is > 0 or NaN exactly when y is. */
+export function maxPool2dBackwardCpu(g: Pool2dGeometry, dY: Float64Array, argmax: Float64Array, dX: Float64Array, reluOutput: Float64Array | null = null): void {
   const inPlane = g.inHeight * g.inWidth;
   const outPlane = g.outHeight * g.outWidth;
   dX.fill(0, 0, poolInputElements(g));
@@ -56,6 +71,7 @@ export function maxPool2dBackwardCpu(g: Pool2dGeometry, dY: Float64Array, argmax
       const target = argmax[o]!;
       // The sentinel of a window that missed the input: that output depends on no input.
       if (target >= inPlane) continue;
+      if (reluOutput && reluOutput[o]! <= 0) continue;
       dX[plane * inPlane + target] += dY[o]!;
     }
   }

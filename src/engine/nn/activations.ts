@@ -3,6 +3,8 @@
 import { Tensor } from '../autograd/tensor';
 import { type Buffer, type ForwardContext, type Layer, type Parameter, layerName } from './layer';
 
+/** A ReluLayer directly followed by a MaxPool2dLayer does not run this forward: Sequential runs
+ *  the pair as one fused op (MaxPool2dLayer.forwardAfterRelu). */
 export class ReluLayer<B> implements Layer<B> {
   readonly type = 'relu';
   constructor(readonly index: number) {}
@@ -28,6 +30,9 @@ export class ReluLayer<B> implements Layer<B> {
   }
 }
 
+/** Not fused with a following max pool, unlike ReLU: slope · x can round distinct negative
+ *  inputs to equal outputs (and a negative slope reverses the order), so the unfused pool's first
+ *  maximum, where the gradient goes, need not be the tap that wins on the inputs. */
 export class LeakyReluLayer<B> implements Layer<B> {
   readonly type = 'leaky_relu';
   constructor(readonly index: number, readonly negativeSlope: number) {}

@@ -3,6 +3,7 @@
 
 import { Tensor } from '../autograd/tensor';
 import { type Pool2dGeometry, type Pool2dOptions, pool2dGeometry, poolInputElements, poolOutputElements } from '../pool/geometry';
+import type { ReluLayer } from './activations';
 import { type Buffer, type ForwardContext, type Layer, type Parameter, layerName } from './layer';
 
 const shapeOf = (g: Pool2dGeometry): number[] => [g.batch, g.channels, g.outHeight, g.outWidth];
@@ -14,19 +15,34 @@ export class MaxPool2dLayer<B> implements Layer<B> {
   buffers(): Buffer<B>[] { return []; }
   outputShape(input: readonly number[]): number[] { return shapeOf(pool2dGeometry(input, this.opts)); }
 
-  forward(x: Tensor<B>, { be, tape }: ForwardContext<B>): Tensor<B> {
-    const layer = layerName(this);
+  forward(x: Tensor<B>, ctx: ForwardContext<B>): Tensor<B> {
+    return this.pool(x, ctx, null);
+  }
+
+  /** `relu` (the layer right before this one) and this pool as one op each way, which Sequential
+   *  uses: ReLU commutes with max, so the output and the gradient are the unfused pair's bit for
+   *  bit, with one dispatch per direction instead of two and no full-size ReLU output or
+   *  gradient in between. */
+  forwardAfterRelu(x: Tensor<B>, relu: ReluLayer<B>, ctx: ForwardContext<B>): Tensor<B> {
+    return this.pool(x, ctx, relu);
+  }
+
+  private pool(x: Tensor<B>, { be, tape }: ForwardContext<B>, relu: ReluLayer<B> | null): Tensor<B> {
+    // Kernel timings are grouped by this name: a fused pair is charged to both layers, honestly.
+    const layer = relu ? `${layerName(relu)}+${layerName(this)}` : layerName(this);
     const g = pool2dGeometry(x.shape, this.opts);
     const y = tape.temp(poolOutputElements(g), `${layer}.out`);
     const argmax = tape.temp(poolOutputElements(g), `${layer}.argmax`);
     be.setScope({ layer, phase: 'forward' });
-    be.maxPool2d(g, x.data, y, argmax);
+    be.maxPool2d(g, x.data, y, argmax, relu !== null);
     const out = new Tensor(y, shapeOf(g), true);
     tape.record(() => {
       if (!x.requiresGrad) return;
       be.setScope({ layer, phase: 'grad-input' });
       x.grad = tape.temp(poolInputElements(g), `${layer}.dInput`);
-      be.maxPool2dBackward(g, out.grad!, argmax, x.grad);
+      // The ReLU's backward masks by its output; at each window's winning tap that is > 0 or NaN
+      // exactly when y is, so y serves as the mask.
+      be.maxPool2dBackward(g, out.grad!, argmax, x.grad, relu ? y : null);
     });
     return out;
   }

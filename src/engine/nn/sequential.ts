@@ -39,7 +39,18 @@ export class Sequential<B> {
 
   forward(x: Tensor<B>, ctx: ForwardContext<B>): Tensor<B> {
     let h = x;
-    for (const layer of this.layers) h = layer.forward(h, ctx);
+    for (let i = 0; i < this.layers.length; i++) {
+      const layer = this.layers[i]!;
+      const next = this.layers[i + 1];
+      // ReLU then max pool runs as one fused op each way, bit for bit the same (see
+      // MaxPool2dLayer.forwardAfterRelu): the separate ReLU passes cost as much as the pool.
+      if (layer instanceof ReluLayer && next instanceof MaxPool2dLayer) {
+        h = next.forwardAfterRelu(h, layer, ctx);
+        i++;
+      } else {
+        h = layer.forward(h, ctx);
+      }
+    }
     return h;
   }
 

@@ -193,11 +193,11 @@ export class WebGpuBackend implements Backend<GpuTensor> {
   leakyReluBackward(n: number, slope: number, x: GpuTensor, dY: GpuTensor, dX: GpuTensor): void {
     leakyReluBackwardGpu(this.ctx, n, slope, x, dY, dX);
   }
-  maxPool2d(g: Pool2dGeometry, x: GpuTensor, y: GpuTensor, argmax: GpuTensor): void {
-    maxPool2dGpu(this.ctx, g, x, y, argmax);
+  maxPool2d(g: Pool2dGeometry, x: GpuTensor, y: GpuTensor, argmax: GpuTensor, relu = false): void {
+    maxPool2dGpu(this.ctx, g, x, y, argmax, relu);
   }
-  maxPool2dBackward(g: Pool2dGeometry, dY: GpuTensor, argmax: GpuTensor, dX: GpuTensor): void {
-    maxPool2dBackwardGpu(this.ctx, g, dY, argmax, dX);
+  maxPool2dBackward(g: Pool2dGeometry, dY: GpuTensor, argmax: GpuTensor, dX: GpuTensor, reluOutput: GpuTensor | null = null): void {
+    maxPool2dBackwardGpu(this.ctx, g, dY, argmax, dX, reluOutput);
   }
   avgPool2d(g: Pool2dGeometry, x: GpuTensor, y: GpuTensor): void {
     avgPool2dGpu(this.ctx, g, x, y);

@@ -1,7 +1,10 @@
 // MaxPool2d and AvgPool2d on the GPU: kernel specs and dispatch for kernels/max_pool2d*.wgsl and
 // kernels/avg_pool2d*.wgsl. The four kernels share one uniform struct (the pool geometry), so one
 // function fills it. Forward kernels run one invocation per output, backward kernels one per input
-// (a gather: deterministic, no atomics).
+// (a gather: deterministic, no atomics) unless the windows tile the input (one per output).
+// Max pool can also run a ReLU fused in front of it (the RELU override constant of its kernels):
+// the forward gives relu(max), the backward masks by that output. Both equal ReLU-then-MaxPool
+// bit for bit (see the kernels' headers).
 
 import maxPoolSource from '../../../../kernels/max_pool2d.wgsl?raw';
 import maxPoolBackwardSource from '../../../../kernels/max_pool2d_backward.wgsl?raw';
@@ -10,6 +13,7 @@ import avgPoolSource from '../../../../kernels/avg_pool2d.wgsl?raw';
 import avgPoolBackwardSource from '../../../../kernels/avg_pool2d_backward.wgsl?raw';
 import { type Pool2dGeometry, poolInputElements, poolOutputElements } from '../../pool/geometry';
 import type { GpuContext } from '../context';
+import type { OverrideConstants } from '../pipelineCache';
 import type { GpuTensor } from '../gpuTensor';
 import { type KernelSpec, linearGrid } from '../kernelSpec';
 
@@ -25,21 +29,28 @@ const spec = (name: string, source: string, storage: KernelSpec['storage']): Ker
   name, source, storage, uniforms: poolUniforms, workgroupSize: [256, 1, 1],
 });
 
-export const MAX_POOL2D = spec('max_pool2d', maxPoolSource, [
+const maxPoolForwardStorage: KernelSpec['storage'] = [
   { name: 'x', access: 'read' }, { name: 'y', access: 'read_write' }, { name: 'argmax', access: 'read_write' },
-]);
-export const MAX_POOL2D_BACKWARD = spec('max_pool2d_backward', maxPoolBackwardSource, [
-  { name: 'dY', access: 'read' }, { name: 'argmax', access: 'read' }, { name: 'dX', access: 'read_write' },
-]);
-export const MAX_POOL2D_BACKWARD_SCATTER = spec('max_pool2d_backward_scatter', maxPoolBackwardScatterSource, [
-  { name: 'dY', access: 'read' }, { name: 'argmax', access: 'read' }, { name: 'dX', access: 'read_write' },
-]);
+];
+// Binding 4 is the fused forward's output, read only with RELU.
+const maxPoolBackwardStorage: KernelSpec['storage'] = [
+  { name: 'dY', access: 'read' }, { name: 'argmax', access: 'read' }, { name: 'dX', access: 'read_write' }, { name: 'reluOutput', access: 'read' },
+];
+
+export const MAX_POOL2D = spec('max_pool2d', maxPoolSource, maxPoolForwardStorage);
+export const MAX_POOL2D_TILED: KernelSpec = { ...spec('max_pool2d_tiled', maxPoolSource, maxPoolForwardStorage), entryPoint: 'main_tiled' };
+export const MAX_POOL2D_BACKWARD = spec('max_pool2d_backward', maxPoolBackwardSource, maxPoolBackwardStorage);
+export const MAX_POOL2D_BACKWARD_SCATTER = spec('max_pool2d_backward_scatter', maxPoolBackwardScatterSource, maxPoolBackwardStorage);
 export const AVG_POOL2D = spec('avg_pool2d', avgPoolSource, [{ name: 'x', access: 'read' }, { name: 'y', access: 'read_write' }]);
 export const AVG_POOL2D_BACKWARD = spec('avg_pool2d_backward', avgPoolBackwardSource, [
   { name: 'dY', access: 'read' }, { name: 'dX', access: 'read_write' },
 ]);
 
-function dispatchPool(ctx: GpuContext, kernel: KernelSpec, g: Pool2dGeometry, total: number, buffers: GpuTensor[], label: string): void {
+/** One dispatch of any pool kernel over `total` invocations; exported so tests can run a
+ *  kernel the ops below would not pick (the general max pool on a tiled geometry). */
+export function dispatchPool(
+  ctx: GpuContext, kernel: KernelSpec, g: Pool2dGeometry, total: number, buffers: GpuTensor[], label: string, constants?: OverrideConstants,
+): void {
   if (total === 0) return;
   const { workgroups, rowPitch } = linearGrid(total, 256);
   ctx.dispatch(kernel, {
@@ -50,6 +61,7 @@ function dispatchPool(ctx: GpuContext, kernel: KernelSpec, g: Pool2dGeometry, to
     },
     buffers,
     workgroups,
+    constants,
     label,
   });
 }
@@ -60,25 +72,49 @@ function requireNoDilation(g: Pool2dGeometry): void {
   }
 }
 
-/** argmax receives one u32 per output (the flat h·W + w in the input plane), not f32 values. */
-export function maxPool2dGpu(ctx: GpuContext, g: Pool2dGeometry, x: GpuTensor, y: GpuTensor, argmax: GpuTensor, label = 'max-pool2d'): void {
-  dispatchPool(ctx, MAX_POOL2D, g, poolOutputElements(g), [x, y, argmax], label);
-}
-
-/** Windows that tile the input exactly (each pixel in one window): the backward can be one
- *  invocation per output writing its whole window, instead of a gather per input pixel. */
+/** Windows that tile the input exactly (each pixel in one window): the forward needs no bounds
+ *  work and the backward can be one invocation per output writing its whole window, instead of a
+ *  gather per input pixel. */
 export function windowsTileInput(g: Pool2dGeometry): boolean {
   return g.dilationH === 1 && g.dilationW === 1 && g.padH === 0 && g.padW === 0
     && g.strideH === g.kernelH && g.strideW === g.kernelW
     && g.outHeight * g.kernelH === g.inHeight && g.outWidth * g.kernelW === g.inWidth;
 }
 
-export function maxPool2dBackwardGpu(ctx: GpuContext, g: Pool2dGeometry, dY: GpuTensor, argmax: GpuTensor, dX: GpuTensor, label = 'max-pool2d-backward'): void {
+/** Override constants of the tiled kernels: the 2×2 window (maxpool(2)) gets its taps unrolled. */
+function tiledConstants(g: Pool2dGeometry, relu: boolean): OverrideConstants {
+  return { RELU: relu, WINDOW_2X2: g.kernelH === 2 && g.kernelW === 2 };
+}
+
+/** argmax receives one u32 per output (the flat h·W + w in the input plane), not f32 values.
+ *  With `relu`, y = relu(max): a ReLU fused in front of the pool (argmax unchanged). */
+export function maxPool2dGpu(
+  ctx: GpuContext, g: Pool2dGeometry, x: GpuTensor, y: GpuTensor, argmax: GpuTensor, relu = false,
+  label = relu ? 'relu+max-pool2d' : 'max-pool2d',
+): void {
+  const buffers = [x, y, argmax];
   if (windowsTileInput(g)) {
-    dispatchPool(ctx, MAX_POOL2D_BACKWARD_SCATTER, g, poolOutputElements(g), [dY, argmax, dX], label);
+    dispatchPool(ctx, MAX_POOL2D_TILED, g, poolOutputElements(g), buffers, label, tiledConstants(g, relu));
     return;
   }
-  dispatchPool(ctx, MAX_POOL2D_BACKWARD, g, poolInputElements(g), [dY, argmax, dX], label);
+  dispatchPool(ctx, MAX_POOL2D, g, poolOutputElements(g), buffers, label, { RELU: relu });
+}
+
+/** With `reluOutput` (the y of maxPool2dGpu with relu), also the fused ReLU's backward: dY
+ *  passes only where reluOutput > 0 or is NaN. */
+export function maxPool2dBackwardGpu(
+  ctx: GpuContext, g: Pool2dGeometry, dY: GpuTensor, argmax: GpuTensor, dX: GpuTensor, reluOutput: GpuTensor | null = null,
+  label = reluOutput ? 'relu+max-pool2d-backward' : 'max-pool2d-backward',
+): void {
+  const relu = reluOutput !== null;
+  // Without the ReLU the kernels never read binding 4, but a bind group needs every binding of
+  // the layout: dY fills it (two read-only bindings may share a buffer).
+  const buffers = [dY, argmax, dX, reluOutput ?? dY];
+  if (windowsTileInput(g)) {
+    dispatchPool(ctx, MAX_POOL2D_BACKWARD_SCATTER, g, poolOutputElements(g), buffers, label, tiledConstants(g, relu));
+    return;
+  }
+  dispatchPool(ctx, MAX_POOL2D_BACKWARD, g, poolInputElements(g), buffers, label, { RELU: relu });
 }
 
 export function avgPool2dGpu(ctx: GpuContext, g: Pool2dGeometry, x: GpuTensor, y: GpuTensor, label = 'avg-pool2d'): void {
