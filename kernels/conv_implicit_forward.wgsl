@@ -4,7 +4,7 @@
 //   x[n, g·Cg + c, oh·sh − padTop + i·dh, ow·sw − padLeft + j·dw] (0 outside the image), with g
 //   the group of o. The forward GEMM of im2col.wgsl + gemm_tiled.wgsl, its B operand read straight
 //   from the input.
-//   Each invocation owns TP output pixels (strided by WG, so neighbouring invocations hold
+//   Each invocation owns TP output pixels of the whole batch (strided by WG, so neighbouring invocations hold
 //   neighbouring pixels and their input loads are neighbouring addresses: SwiftShader turns such
 //   lanes into one vector load, GPUs coalesce them) × 4·OC4 output channels of one group (the
 //   weight loads are the same address in every lane: a broadcast). The tap loops (i, j) are
@@ -15,7 +15,9 @@
 //   4 out (write).
 // Overrides: WG invocations per workgroup; TP ∈ {1, 2, 4} pixels and OC4 ∈ {1, 2, 3, 4} vec4s of
 //   output channels per invocation (unused accumulators fold away at pipeline creation); HAS_BIAS.
-// Dispatch: x = ceil(Ho·Wo / (WG·TP)), y = groups · oTiles (oTiles = ceil(Og / (4·OC4))), z = N.
+// Uniforms: the geometry, oTiles, batch, xGroups (the x size of the grid).
+// Dispatch: ceil(N·Ho·Wo / (WG·TP)) pixel blocks as x + z·xGroups (x ≤ 65535),
+//   y = groups · oTiles (oTiles = ceil(Og / (4·OC4))).
 
 override WG: u32 = 64u;
 override TP: u32 = 4u;
@@ -27,7 +29,7 @@ struct Params {
   outChannels: u32, outPerGroup: u32, kernelH: u32, kernelW: u32,
   strideH: u32, strideW: u32, padTop: u32, padLeft: u32,
   dilationH: u32, dilationW: u32, outHeight: u32, outWidth: u32,
-  oTiles: u32,
+  oTiles: u32, batch: u32, xGroups: u32,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -61,9 +63,9 @@ fn tap(hb: i32, wb: i32, i: u32, j: u32) -> Tap {
   return Tap(select(0u, u32(h) * p.width + u32(w), inside), inside);
 }
 
-fn store(n: u32, o0: u32, oEnd: u32, l: u32, v: vec4f) {
+fn store(n: u32, o0: u32, oEnd: u32, l: u32, valid: bool, v: vec4f) {
   let pixels = p.outHeight * p.outWidth;
-  if (l >= pixels) { return; }
+  if (!valid) { return; }
   for (var q = 0u; q < 4u; q++) {
     let o = o0 + q;
     if (o < oEnd) { out[(n * p.outChannels + o) * pixels + l] = v[q]; }
@@ -72,7 +74,6 @@ fn store(n: u32, o0: u32, oEnd: u32, l: u32, v: vec4f) {
 
 @compute @workgroup_size(WG, 1, 1)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
-  let n = wid.z;
   let grp = wid.y / p.oTiles;
   let oBase = grp * p.outPerGroup;
   let oEnd = oBase + p.outPerGroup;
@@ -81,14 +82,24 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: ve
   let plane = p.height * p.width;
   let taps = p.kernelH * p.kernelW;
   let kg = p.channelsPerGroup * taps;
-  let xBase = (n * p.inChannels + grp * p.channelsPerGroup) * plane;
+  let xGroup = grp * p.channelsPerGroup * plane;
 
-  // Pixel t of this invocation: l = first + t·WG, clamped (and not stored) past the edge.
-  let first = wid.x * WG * TP + lid.x;
-  let l0 = min(first, pixels - 1u);
-  let l1 = min(first + WG, pixels - 1u);
-  let l2 = min(first + 2u * WG, pixels - 1u);
-  let l3 = min(first + 3u * WG, pixels - 1u);
+  // Pixel t of this invocation: q = first + t·WG over all samples' pixels (n·Ho·Wo + l), so a
+  // small plane does not leave lanes idle; clamped (and not stored) past the end.
+  let total = p.batch * pixels;
+  let first = (wid.x + wid.z * p.xGroups) * WG * TP + lid.x;
+  let q0 = min(first, total - 1u);
+  let q1 = min(first + WG, total - 1u);
+  let q2 = min(first + 2u * WG, total - 1u);
+  let q3 = min(first + 3u * WG, total - 1u);
+  let n0 = q0 / pixels; let l0 = q0 % pixels;
+  let n1 = q1 / pixels; let l1 = q1 % pixels;
+  let n2 = q2 / pixels; let l2 = q2 % pixels;
+  let n3 = q3 / pixels; let l3 = q3 % pixels;
+  let xb0 = n0 * p.inChannels * plane + xGroup;
+  let xb1 = n1 * p.inChannels * plane + xGroup;
+  let xb2 = n2 * p.inChannels * plane + xGroup;
+  let xb3 = n3 * p.inChannels * plane + xGroup;
   let hb0 = i32((l0 / p.outWidth) * p.strideH) - i32(p.padTop);
   let wb0 = i32((l0 % p.outWidth) * p.strideW) - i32(p.padLeft);
   let hb1 = i32((l1 / p.outWidth) * p.strideH) - i32(p.padTop);
@@ -119,10 +130,10 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: ve
       let t1 = tap(hb1, wb1, i, j);
       let t2 = tap(hb2, wb2, i, j);
       let t3 = tap(hb3, wb3, i, j);
-      var px0 = xBase + t0.offset;
-      var px1 = xBase + t1.offset;
-      var px2 = xBase + t2.offset;
-      var px3 = xBase + t3.offset;
+      var px0 = xb0 + t0.offset;
+      var px1 = xb1 + t1.offset;
+      var px2 = xb2 + t2.offset;
+      var px3 = xb3 + t3.offset;
       var k = i * p.kernelW + j;
       for (var c = 0u; c < p.channelsPerGroup; c++) {
         let x0 = select(0.0, x[px0], t0.inside);
@@ -159,21 +170,25 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: ve
     }
   }
 
-  store(n, o0, oEnd, first, acc00);
-  if (OC4 > 1u) { store(n, o0 + 4u, oEnd, first, acc01); }
-  if (OC4 > 2u) { store(n, o0 + 8u, oEnd, first, acc02); }
-  if (OC4 > 3u) { store(n, o0 + 12u, oEnd, first, acc03); }
+  let v0 = first < total;
+  let v1 = first + WG < total;
+  let v2 = first + 2u * WG < total;
+  let v3 = first + 3u * WG < total;
+  store(n0, o0, oEnd, l0, v0, acc00);
+  if (OC4 > 1u) { store(n0, o0 + 4u, oEnd, l0, v0, acc01); }
+  if (OC4 > 2u) { store(n0, o0 + 8u, oEnd, l0, v0, acc02); }
+  if (OC4 > 3u) { store(n0, o0 + 12u, oEnd, l0, v0, acc03); }
   if (TP > 1u) {
-    store(n, o0, oEnd, first + WG, acc10);
-    if (OC4 > 1u) { store(n, o0 + 4u, oEnd, first + WG, acc11); }
-    if (OC4 > 2u) { store(n, o0 + 8u, oEnd, first + WG, acc12); }
-    if (OC4 > 3u) { store(n, o0 + 12u, oEnd, first + WG, acc13); }
+    store(n1, o0, oEnd, l1, v1, acc10);
+    if (OC4 > 1u) { store(n1, o0 + 4u, oEnd, l1, v1, acc11); }
+    if (OC4 > 2u) { store(n1, o0 + 8u, oEnd, l1, v1, acc12); }
+    if (OC4 > 3u) { store(n1, o0 + 12u, oEnd, l1, v1, acc13); }
   }
   if (TP > 2u) {
-    store(n, o0, oEnd, first + 2u * WG, acc20);
-    store(n, o0, oEnd, first + 3u * WG, acc30);
-    if (OC4 > 1u) { store(n, o0 + 4u, oEnd, first + 2u * WG, acc21); store(n, o0 + 4u, oEnd, first + 3u * WG, acc31); }
-    if (OC4 > 2u) { store(n, o0 + 8u, oEnd, first + 2u * WG, acc22); store(n, o0 + 8u, oEnd, first + 3u * WG, acc32); }
-    if (OC4 > 3u) { store(n, o0 + 12u, oEnd, first + 2u * WG, acc23); store(n, o0 + 12u, oEnd, first + 3u * WG, acc33); }
+    store(n2, o0, oEnd, l2, v2, acc20);
+    store(n3, o0, oEnd, l3, v3, acc30);
+    if (OC4 > 1u) { store(n2, o0 + 4u, oEnd, l2, v2, acc21); store(n3, o0 + 4u, oEnd, l3, v3, acc31); }
+    if (OC4 > 2u) { store(n2, o0 + 8u, oEnd, l2, v2, acc22); store(n3, o0 + 8u, oEnd, l3, v3, acc32); }
+    if (OC4 > 3u) { store(n2, o0 + 12u, oEnd, l2, v2, acc23); store(n3, o0 + 12u, oEnd, l3, v3, acc33); }
   }
 }

@@ -4,14 +4,16 @@
 //   over the taps where oh·sh = h + padTop − i·dh and ow·sw = w + padLeft − j·dw hold exactly
 //   with 0 ≤ oh < Ho, 0 ≤ ow < Wo (the transposed convolution). Each input pixel gathers what
 //   col2im.wgsl would have summed for it, so the sum order is fixed and there are no atomics.
-//   Each invocation owns TP input pixels (strided by WG: neighbouring lanes read neighbouring
+//   Each invocation owns TP input pixels of the whole batch (strided by WG: neighbouring lanes read neighbouring
 //   dOut addresses when the stride is 1) × 4·CC4 input channels of one group (weight loads are
 //   one address for all lanes). Taps outermost: the divisibility and bounds tests of a pixel are
 //   done once per tap; the loop over output channels inside is loads and multiply-adds.
 // Layouts: dOut (N, O, Ho, Wo), W (O, Cg, kh, kw), dX (N, C, H, W), row-major f32; dX overwritten.
 // Bindings: 0 uniform Params, 1 dOut (read), 2 W (read), 3 dX (write).
 // Overrides: WG; TP ∈ {1, 2, 4} pixels, CC4 ∈ {1, 2, 3, 4} vec4s of input channels per invocation.
-// Dispatch: x = ceil(H·W / (WG·TP)), y = groups · cTiles (cTiles = ceil(Cg / (4·CC4))), z = N.
+// Uniforms: the geometry, cTiles, batch, xGroups (the x size of the grid).
+// Dispatch: ceil(N·H·W / (WG·TP)) pixel blocks as x + z·xGroups (x ≤ 65535),
+//   y = groups · cTiles (cTiles = ceil(Cg / (4·CC4))).
 
 override WG: u32 = 64u;
 override TP: u32 = 4u;
@@ -22,7 +24,7 @@ struct Params {
   outChannels: u32, outPerGroup: u32, kernelH: u32, kernelW: u32,
   strideH: u32, strideW: u32, padTop: u32, padLeft: u32,
   dilationH: u32, dilationW: u32, outHeight: u32, outWidth: u32,
-  cTiles: u32,
+  cTiles: u32, batch: u32, xGroups: u32,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -53,9 +55,9 @@ fn tap(h: u32, w: u32, i: u32, j: u32) -> Tap {
 }
 
 // c0 counts channels inside the group; shift is the group's first channel.
-fn storeGroup(n: u32, shift: u32, c0: u32, l: u32, v: vec4f) {
+fn storeGroup(n: u32, shift: u32, c0: u32, l: u32, valid: bool, v: vec4f) {
   let plane = p.height * p.width;
-  if (l >= plane) { return; }
+  if (!valid) { return; }
   for (var q = 0u; q < 4u; q++) {
     let c = c0 + q;
     if (c < p.channelsPerGroup) { dX[(n * p.inChannels + shift + c) * plane + l] = v[q]; }
@@ -64,21 +66,31 @@ fn storeGroup(n: u32, shift: u32, c0: u32, l: u32, v: vec4f) {
 
 @compute @workgroup_size(WG, 1, 1)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
-  let n = wid.z;
   let grp = wid.y / p.cTiles;
   let c0 = (wid.y % p.cTiles) * 4u * CC4;
   let plane = p.height * p.width;
   let pixels = p.outHeight * p.outWidth;
   let taps = p.kernelH * p.kernelW;
   let kg = p.channelsPerGroup * taps;
-  let dBase = (n * p.outChannels + grp * p.outPerGroup) * pixels;
+  let dGroup = grp * p.outPerGroup * pixels;
   let wBase = grp * p.outPerGroup * kg;
 
-  let first = wid.x * WG * TP + lid.x;
-  let l0 = min(first, plane - 1u);
-  let l1 = min(first + WG, plane - 1u);
-  let l2 = min(first + 2u * WG, plane - 1u);
-  let l3 = min(first + 3u * WG, plane - 1u);
+  // Pixel t of this invocation: q = first + t·WG over all samples' input pixels (n·H·W + l), so
+  // a small plane does not leave lanes idle; clamped (and not stored) past the end.
+  let total = p.batch * plane;
+  let first = (wid.x + wid.z * p.xGroups) * WG * TP + lid.x;
+  let q0 = min(first, total - 1u);
+  let q1 = min(first + WG, total - 1u);
+  let q2 = min(first + 2u * WG, total - 1u);
+  let q3 = min(first + 3u * WG, total - 1u);
+  let n0 = q0 / plane; let l0 = q0 % plane;
+  let n1 = q1 / plane; let l1 = q1 % plane;
+  let n2 = q2 / plane; let l2 = q2 % plane;
+  let n3 = q3 / plane; let l3 = q3 % plane;
+  let db0 = n0 * p.outChannels * pixels + dGroup;
+  let db1 = n1 * p.outChannels * pixels + dGroup;
+  let db2 = n2 * p.outChannels * pixels + dGroup;
+  let db3 = n3 * p.outChannels * pixels + dGroup;
   let h0 = l0 / p.width; let w0 = l0 % p.width;
   let h1 = l1 / p.width; let w1 = l1 % p.width;
   let h2 = l2 / p.width; let w2 = l2 % p.width;
@@ -100,10 +112,10 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: ve
       let t1 = tap(h1, w1, i, j);
       let t2 = tap(h2, w2, i, j);
       let t3 = tap(h3, w3, i, j);
-      var pd0 = dBase + t0.offset;
-      var pd1 = dBase + t1.offset;
-      var pd2 = dBase + t2.offset;
-      var pd3 = dBase + t3.offset;
+      var pd0 = db0 + t0.offset;
+      var pd1 = db1 + t1.offset;
+      var pd2 = db2 + t2.offset;
+      var pd3 = db3 + t3.offset;
       var row = wBase + i * p.kernelW + j;
       for (var o = 0u; o < p.outPerGroup; o++) {
         let d0 = select(0.0, dOut[pd0], t0.inside);
@@ -140,23 +152,26 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: ve
     }
   }
 
-  let cg0 = c0;
   let shift = grp * p.channelsPerGroup;
-  storeGroup(n, shift, cg0, first, acc00);
-  if (CC4 > 1u) { storeGroup(n, shift, cg0 + 4u, first, acc01); }
-  if (CC4 > 2u) { storeGroup(n, shift, cg0 + 8u, first, acc02); }
-  if (CC4 > 3u) { storeGroup(n, shift, cg0 + 12u, first, acc03); }
+  let v0 = first < total;
+  let v1 = first + WG < total;
+  let v2 = first + 2u * WG < total;
+  let v3 = first + 3u * WG < total;
+  storeGroup(n0, shift, c0, l0, v0, acc00);
+  if (CC4 > 1u) { storeGroup(n0, shift, c0 + 4u, l0, v0, acc01); }
+  if (CC4 > 2u) { storeGroup(n0, shift, c0 + 8u, l0, v0, acc02); }
+  if (CC4 > 3u) { storeGroup(n0, shift, c0 + 12u, l0, v0, acc03); }
   if (TP > 1u) {
-    storeGroup(n, shift, cg0, first + WG, acc10);
-    if (CC4 > 1u) { storeGroup(n, shift, cg0 + 4u, first + WG, acc11); }
-    if (CC4 > 2u) { storeGroup(n, shift, cg0 + 8u, first + WG, acc12); }
-    if (CC4 > 3u) { storeGroup(n, shift, cg0 + 12u, first + WG, acc13); }
+    storeGroup(n1, shift, c0, l1, v1, acc10);
+    if (CC4 > 1u) { storeGroup(n1, shift, c0 + 4u, l1, v1, acc11); }
+    if (CC4 > 2u) { storeGroup(n1, shift, c0 + 8u, l1, v1, acc12); }
+    if (CC4 > 3u) { storeGroup(n1, shift, c0 + 12u, l1, v1, acc13); }
   }
   if (TP > 2u) {
-    storeGroup(n, shift, cg0, first + 2u * WG, acc20);
-    storeGroup(n, shift, cg0, first + 3u * WG, acc30);
-    if (CC4 > 1u) { storeGroup(n, shift, cg0 + 4u, first + 2u * WG, acc21); storeGroup(n, shift, cg0 + 4u, first + 3u * WG, acc31); }
-    if (CC4 > 2u) { storeGroup(n, shift, cg0 + 8u, first + 2u * WG, acc22); storeGroup(n, shift, cg0 + 8u, first + 3u * WG, acc32); }
-    if (CC4 > 3u) { storeGroup(n, shift, cg0 + 12u, first + 2u * WG, acc23); storeGroup(n, shift, cg0 + 12u, first + 3u * WG, acc33); }
+    storeGroup(n2, shift, c0, l2, v2, acc20);
+    storeGroup(n3, shift, c0, l3, v3, acc30);
+    if (CC4 > 1u) { storeGroup(n2, shift, c0 + 4u, l2, v2, acc21); storeGroup(n3, shift, c0 + 4u, l3, v3, acc31); }
+    if (CC4 > 2u) { storeGroup(n2, shift, c0 + 8u, l2, v2, acc22); storeGroup(n3, shift, c0 + 8u, l3, v3, acc32); }
+    if (CC4 > 3u) { storeGroup(n2, shift, c0 + 12u, l2, v2, acc23); storeGroup(n3, shift, c0 + 12u, l3, v3, acc33); }
   }
 }

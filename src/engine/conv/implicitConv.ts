@@ -20,6 +20,8 @@ export interface PixelTilePlan {
   c4: 1 | 2 | 3 | 4;
   /** Channel tiles per group. */
   tiles: number;
+  /** The grid's x size: pixel block b runs as workgroup (b % xGroups, ·, b / xGroups). */
+  xGroups: number;
   workgroups: [number, number, number];
 }
 
@@ -44,20 +46,28 @@ function channelVec4s(channels: number): 1 | 2 | 3 | 4 {
   return Math.min(4, Math.max(1, Math.ceil(channels / 4))) as 1 | 2 | 3 | 4;
 }
 
-/** Forward: pixels of the output plane × output channels of one group. */
+/** Pixel blocks of WG·tp over the whole batch (lanes run across sample boundaries, so a small
+ *  plane leaves none idle), laid out within the 65535-per-dimension limit. */
+function pixelGrid(pixels: number, tp: number, yGroups: number): { xGroups: number; workgroups: [number, number, number] } {
+  const blocks = Math.max(1, Math.ceil(pixels / (IMPLICIT_WG * tp)));
+  const xGroups = Math.min(blocks, 65535);
+  return { xGroups, workgroups: [xGroups, yGroups, Math.ceil(blocks / xGroups)] };
+}
+
+/** Forward: pixels of the output planes × output channels of one group. */
 export function implicitForwardPlan(g: Conv2dGeometry, tp = pixelsPerInvocation(outputPixels(g))): PixelTilePlan {
   const og = g.outChannels / g.groups;
   const c4 = channelVec4s(og);
   const tiles = Math.ceil(og / (4 * c4));
-  return { tp, c4, tiles, workgroups: [Math.ceil(outputPixels(g) / (IMPLICIT_WG * tp)), g.groups * tiles, g.batch] };
+  return { tp, c4, tiles, ...pixelGrid(g.batch * outputPixels(g), tp, g.groups * tiles) };
 }
 
-/** Grad-input: pixels of the input plane × input channels of one group. */
+/** Grad-input: pixels of the input planes × input channels of one group. */
 export function implicitGradInputPlan(g: Conv2dGeometry, tp = pixelsPerInvocation(g.inHeight * g.inWidth)): PixelTilePlan {
   const cg = g.inChannels / g.groups;
   const c4 = channelVec4s(cg);
   const tiles = Math.ceil(cg / (4 * c4));
-  return { tp, c4, tiles, workgroups: [Math.ceil((g.inHeight * g.inWidth) / (IMPLICIT_WG * tp)), g.groups * tiles, g.batch] };
+  return { tp, c4, tiles, ...pixelGrid(g.batch * g.inHeight * g.inWidth, tp, g.groups * tiles) };
 }
 
 /** Most partial-sum floats grad-weight may hold (16 MiB): beyond that, fewer slices. */

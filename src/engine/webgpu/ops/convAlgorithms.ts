@@ -26,7 +26,7 @@ export const CONV_IMPLICIT_FORWARD: KernelSpec = {
   name: 'conv_implicit_forward',
   source: forwardSource,
   storage: [{ name: 'x', access: 'read' }, { name: 'weight', access: 'read' }, { name: 'bias', access: 'read' }, { name: 'out', access: 'read_write' }],
-  uniforms: [...geometryUniforms, ['oTiles', u32]],
+  uniforms: [...geometryUniforms, ['oTiles', u32], ['batch', u32], ['xGroups', u32]],
   workgroupSize: [IMPLICIT_WG, 1, 1],
 };
 
@@ -34,7 +34,7 @@ export const CONV_IMPLICIT_GRAD_INPUT: KernelSpec = {
   name: 'conv_implicit_grad_input',
   source: gradInputSource,
   storage: [{ name: 'dOut', access: 'read' }, { name: 'weight', access: 'read' }, { name: 'dX', access: 'read_write' }],
-  uniforms: [...geometryUniforms, ['cTiles', u32]],
+  uniforms: [...geometryUniforms, ['cTiles', u32], ['batch', u32], ['xGroups', u32]],
   workgroupSize: [IMPLICIT_WG, 1, 1],
 };
 
@@ -69,7 +69,7 @@ export function implicitConvForwardGpu(ctx: GpuContext, g: Conv2dGeometry, input
   if (empty(g)) return;
   ctx.dispatch(CONV_IMPLICIT_FORWARD, {
     constants: { WG: IMPLICIT_WG, TP: plan.tp, OC4: plan.c4, HAS_BIAS: bias !== null },
-    uniforms: { ...geometryValues(g), oTiles: plan.tiles },
+    uniforms: { ...geometryValues(g), oTiles: plan.tiles, batch: g.batch, xGroups: plan.xGroups },
     // Without a bias the binding still needs a buffer; the kernel never reads it.
     buffers: [input, weight, bias ?? weight, output],
     workgroups: plan.workgroups,
@@ -81,7 +81,7 @@ export function implicitConvBackwardInputGpu(ctx: GpuContext, g: Conv2dGeometry,
   if (empty(g)) return;
   ctx.dispatch(CONV_IMPLICIT_GRAD_INPUT, {
     constants: { WG: IMPLICIT_WG, TP: plan.tp, CC4: plan.c4 },
-    uniforms: { ...geometryValues(g), cTiles: plan.tiles },
+    uniforms: { ...geometryValues(g), cTiles: plan.tiles, batch: g.batch, xGroups: plan.xGroups },
     buffers: [dOut, weight, dInput],
     workgroups: plan.workgroups,
     label: 'conv-implicit-grad-input',
@@ -137,17 +137,24 @@ export function directConvForwardGpu(ctx: GpuContext, g: Conv2dGeometry, input: 
  *  SwiftShader: 16 beat 32, 64 and 128); a GPU wants enough to fill its cores. */
 const slicedParallelism = (ctx: GpuContext): number => (ctx.adapter.isSoftware ? 16 : 256);
 
+/** Pixels per lane of the implicit kernels. On a software adapter each load is a per-lane
+ *  gather costing far more than the multiply-adds it feeds, so the weights a lane loads should
+ *  feed as many pixels as the kernel holds: 4 (SwiftShader, 8→16 on 14×14 at N = 64: grad-input
+ *  40–50 ms at 4 pixels against 68–95 at 2). The pixel range spans the whole batch, so small
+ *  planes leave no lane idle. A GPU keeps the plane-size rule, which keeps enough workgroups. */
+const implicitPixelsPerLane = (ctx: GpuContext): 4 | undefined => (ctx.adapter.isSoftware ? 4 : undefined);
+
 export type GpuConvAlgorithm = 'implicit' | 'direct';
 
 export function convForwardWith(ctx: GpuContext, algo: GpuConvAlgorithm, g: Conv2dGeometry, input: GpuTensor, weight: GpuTensor, bias: GpuTensor | null, output: GpuTensor): void {
   if (algo === 'direct') directConvForwardGpu(ctx, g, input, weight, bias, output, directForwardPlan(g, slicedParallelism(ctx)));
-  else implicitConvForwardGpu(ctx, g, input, weight, bias, output);
+  else implicitConvForwardGpu(ctx, g, input, weight, bias, output, implicitForwardPlan(g, implicitPixelsPerLane(ctx)));
 }
 
 export function convBackwardInputWith(ctx: GpuContext, algo: GpuConvAlgorithm, g: Conv2dGeometry, dOut: GpuTensor, weight: GpuTensor, dInput: GpuTensor): void {
   // No direct grad-input kernel: the implicit gather is already a direct loop over taps.
   void algo;
-  implicitConvBackwardInputGpu(ctx, g, dOut, weight, dInput);
+  implicitConvBackwardInputGpu(ctx, g, dOut, weight, dInput, implicitGradInputPlan(g, implicitPixelsPerLane(ctx)));
 }
 
 export function convBackwardWeightWith(ctx: GpuContext, algo: GpuConvAlgorithm, g: Conv2dGeometry, input: GpuTensor, dOut: GpuTensor, dWeight: GpuTensor, accumulate: boolean): void {
