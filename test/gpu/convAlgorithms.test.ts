@@ -6,9 +6,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { ConvAlgorithm } from '../../src/engine/backend';
 import { CpuBackend } from '../../src/engine/cpu/cpuBackend';
 import { conv2dGeometry, inputElements, outputElements, weightElements } from '../../src/engine/conv/geometry';
-import { implicitForwardPlan, implicitGradInputPlan } from '../../src/engine/conv/implicitConv';
+import { implicitForwardPlan, implicitGradInputPlan, implicitGradWeightPlan } from '../../src/engine/conv/implicitConv';
 import { runCase } from '../../src/engine/verify/runCase';
-import { implicitConvBackwardInputGpu, implicitConvForwardGpu } from '../../src/engine/webgpu/ops/convAlgorithms';
+import { implicitConvBackwardInputGpu, implicitConvBackwardWeightGpu, implicitConvForwardGpu } from '../../src/engine/webgpu/ops/convAlgorithms';
 import { parseCaseFile } from '../../src/shared/cases';
 import type { GpuContext } from '../../src/engine/webgpu/context';
 import { WebGpuBackend } from '../../src/engine/webgpu/webgpuBackend';
@@ -124,5 +124,23 @@ describe.each([1, 2, 4] as const)('implicit kernels with %i pixels per lane', (t
     expect(maxAbsDiff(Float64Array.from(await ctx.read(gout)), out)).toBeLessThan(TOL * 4);
     expect(maxAbsDiff(Float64Array.from(await ctx.read(gdIn)), dIn)).toBeLessThan(TOL * 4);
     for (const t of [gx, gw, gdOut, gout, gdIn, ...(gb ? [gb] : [])]) ctx.release(t);
+  });
+});
+
+// Grad-weight holds up to 4·maxOc4 output channels per lane (a GPU 8, a software adapter 16):
+// each setting must give the CPU twin's sums, with channel tails (10 and 3 outputs) included.
+describe.each([1, 2, 4] as const)('implicit grad-weight with at most %i vec4s of output channels', (maxOc4) => {
+  it.each(EXTRA.map((c) => [c.name, c] as const))('%s', async (_name, cfg) => {
+    if (!ctx) return;
+    const g = conv2dGeometry([...cfg.input], [...cfg.weight], cfg.options);
+    const x = randomArray(inputElements(g), 41);
+    const dOut = randomArray(outputElements(g), 42);
+    const dW = cpu.alloc(weightElements(g));
+    cpu.conv2dBackwardWeight(g, x, dOut, dW, false);
+    const [gx, gdOut] = [ctx.upload(Float32Array.from(x), 'x'), ctx.upload(Float32Array.from(dOut), 'dOut')];
+    const gdW = ctx.upload(randomArray(weightElements(g), 43), 'dW');
+    implicitConvBackwardWeightGpu(ctx, g, gx, gdOut, gdW, false, 8, implicitGradWeightPlan(g, 8, maxOc4));
+    expect(maxAbsDiff(Float64Array.from(await ctx.read(gdW)), dW)).toBeLessThan(TOL * Math.sqrt(g.batch * g.outHeight * g.outWidth));
+    for (const t of [gx, gdOut, gdW]) ctx.release(t);
   });
 });

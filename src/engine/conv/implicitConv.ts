@@ -26,7 +26,7 @@ export interface PixelTilePlan {
 }
 
 export interface GradWeightPlan {
-  oc4: 1 | 2;
+  oc4: 1 | 2 | 3 | 4;
   /** Columns of the weight matrix per lane (1 to 9). */
   tk: number;
   oTiles: number;
@@ -75,10 +75,10 @@ const MAX_PARTIALS = 4 * 1024 * 1024;
 
 /** Grad-weight: `targetWorkgroups` is the parallelism wanted (a few per core on a CPU adapter,
  *  hundreds on a GPU); samples are split into slices until the grid reaches it. */
-export function implicitGradWeightPlan(g: Conv2dGeometry, targetWorkgroups = 32): GradWeightPlan {
+export function implicitGradWeightPlan(g: Conv2dGeometry, targetWorkgroups = 32, maxOc4: 1 | 2 | 3 | 4 = 2): GradWeightPlan {
   const og = g.outChannels / g.groups;
   const kg = columnRowsPerGroup(g);
-  const oc4: 1 | 2 = og > 4 ? 2 : 1;
+  const oc4 = Math.min(maxOc4, channelVec4s(og)) as 1 | 2 | 3 | 4;
   const tk = Math.min(9, kg);
   const oTiles = Math.ceil(og / (4 * oc4));
   const kTiles = Math.ceil(kg / tk);

@@ -12,9 +12,14 @@ export type ConvAlgorithmName = Exclude<ConvAlgorithm, 'auto'>;
 export const CONV_PHASES: readonly ConvPhase[] = ['forward', 'grad-input', 'grad-weight'];
 export const CONV_ALGORITHMS: readonly ConvAlgorithmName[] = ['im2col', 'implicit', 'direct'];
 
+/** Bump when a conv kernel changes enough that stored timings no longer rank the algorithms
+ *  (2: implicit kernels run pixel blocks across samples, 4 pixels per lane on software adapters),
+ *  so an autotune cache from an older build is measured again instead of trusted. */
+const CONV_KERNELS_REVISION = 2;
+
 /** Everything that changes the work: the batch too, since grad-weight splits over it. */
 export function convProblemKey(g: Conv2dGeometry, phase: ConvPhase): string {
-  return `conv:${phase}:n${g.batch}:c${g.inChannels}x${g.inHeight}x${g.inWidth}:o${g.outChannels}:k${g.kernelH}x${g.kernelW}`
+  return `conv:${phase}:r${CONV_KERNELS_REVISION}:n${g.batch}:c${g.inChannels}x${g.inHeight}x${g.inWidth}:o${g.outChannels}:k${g.kernelH}x${g.kernelW}`
     + `:s${g.strideH}x${g.strideW}:p${g.padTop},${g.padLeft},${g.padBottom},${g.padRight}:d${g.dilationH}x${g.dilationW}:g${g.groups}`;
 }
 
