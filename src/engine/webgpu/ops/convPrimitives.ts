@@ -1,5 +1,6 @@
 // Dispatch code for the conv-core kernels: uniforms and grids for im2col, col2im, gemm,
-// bias add and bias grad. Each function records one compute pass in the pending encoder.
+// bias add and bias grad. Each function records its passes in the pending encoder: one each,
+// except bias grad (per-image partial sums, then one pass per channel).
 
 import type { Conv2dGeometry } from '../../conv/geometry';
 import { columnElements, inputElements } from '../../conv/geometry';
