@@ -33,6 +33,7 @@ import { forwardGemm, gradInputGemm, gradWeightGemm } from '../conv/gemmPlan';
 import { ConvAlgorithmChooser } from './ops/convAlgorithmsChoice';
 import { convBackwardInputWith, convBackwardWeightWith, convForwardWith } from './ops/convAlgorithms';
 import { tuneConvAlgorithms } from './ops/convAlgorithmsTune';
+import { chosenConvTile } from './ops/convTiles';
 
 export interface WebGpuBackendOptions {
   /** Where autotuning results persist between processes (the CLI: <home>/cache/autotune.json). */
@@ -123,17 +124,17 @@ export class WebGpuBackend implements Backend<GpuTensor> {
   conv2dForward(g: Conv2dGeometry, input: GpuTensor, weight: GpuTensor, bias: GpuTensor | null, output: GpuTensor): void {
     const algo = this.convChooser.algorithm(g, 'forward');
     if (algo === 'im2col') explicitConvForward(this, g, input, weight, bias, output);
-    else convForwardWith(this.ctx, algo, g, input, weight, bias, output);
+    else convForwardWith(this.ctx, algo, g, input, weight, bias, output, chosenConvTile(this.ctx, this.tuner, g, 'forward'));
   }
   conv2dBackwardInput(g: Conv2dGeometry, dOut: GpuTensor, weight: GpuTensor, dInput: GpuTensor): void {
     const algo = this.convChooser.algorithm(g, 'grad-input');
     if (algo === 'im2col') explicitConvBackwardInput(this, g, dOut, weight, dInput);
-    else convBackwardInputWith(this.ctx, algo, g, dOut, weight, dInput);
+    else convBackwardInputWith(this.ctx, algo, g, dOut, weight, dInput, chosenConvTile(this.ctx, this.tuner, g, 'grad-input'));
   }
   conv2dBackwardWeight(g: Conv2dGeometry, input: GpuTensor, dOut: GpuTensor, dWeight: GpuTensor, accumulate: boolean): void {
     const algo = this.convChooser.algorithm(g, 'grad-weight');
     if (algo === 'im2col') explicitConvBackwardWeight(this, g, input, dOut, dWeight, accumulate);
-    else convBackwardWeightWith(this.ctx, algo, g, input, dOut, dWeight, accumulate);
+    else convBackwardWeightWith(this.ctx, algo, g, input, dOut, dWeight, accumulate, chosenConvTile(this.ctx, this.tuner, g, 'grad-weight'));
   }
   conv2dBackwardBias(g: Conv2dGeometry, dOut: GpuTensor, dBias: GpuTensor, accumulate: boolean): void {
     explicitConvBackwardBias(this, g, dOut, dBias, accumulate);

@@ -136,33 +136,40 @@ export function directConvForwardGpu(ctx: GpuContext, g: Conv2dGeometry, input: 
  *  SwiftShader: 16 beat 32, 64 and 128); a GPU wants enough to fill its cores. */
 const slicedParallelism = (ctx: GpuContext): number => (ctx.adapter.isSoftware ? 16 : 256);
 
-/** Pixels per lane of the implicit kernels. On a software adapter each load is a per-lane
- *  gather costing far more than the multiply-adds it feeds, so the weights a lane loads should
- *  feed as many pixels as the kernel holds: 4 (SwiftShader, 8→16 on 14×14 at N = 64: grad-input
- *  40–50 ms at 4 pixels against 68–95 at 2). The pixel range spans the whole batch, so small
- *  planes leave no lane idle. A GPU keeps the plane-size rule, which keeps enough workgroups. */
-const implicitPixelsPerLane = (ctx: GpuContext): 4 | undefined => (ctx.adapter.isSoftware ? 4 : undefined);
+/** How wide the implicit kernels' register tiles are: pixels per lane for the forward and
+ *  grad-input (each weight load feeds that many pixels), vec4s of output channels per lane for
+ *  grad-weight (each input load feeds 4× that many channels). The autotuner measures these per
+ *  adapter and layer (convTiles.ts); untuned, `defaultConvTile` applies. */
+export interface ConvTile {
+  pixelsPerLane?: 1 | 2 | 4;
+  gradWeightOc4?: 1 | 2 | 4;
+}
+
+/** Without measurements: on a software adapter each load is a per-lane gather costing far more
+ *  than the multiply-adds it feeds, so the widest tiles (SwiftShader, 8→16 on 14×14 at N = 64:
+ *  grad-input 25 ms at 4 pixels against 45 at 2; grad-weight 25–38 ms at 16 channels against
+ *  35–57 at 8). A GPU keeps the plane-size rule and 8 channels, which keep enough workgroups. */
+export function defaultConvTile(ctx: GpuContext): ConvTile {
+  return ctx.adapter.isSoftware ? { pixelsPerLane: 4, gradWeightOc4: 4 } : { gradWeightOc4: 2 };
+}
 
 export type GpuConvAlgorithm = 'implicit' | 'direct';
 
-export function convForwardWith(ctx: GpuContext, algo: GpuConvAlgorithm, g: Conv2dGeometry, input: GpuTensor, weight: GpuTensor, bias: GpuTensor | null, output: GpuTensor): void {
+export function convForwardWith(ctx: GpuContext, algo: GpuConvAlgorithm, g: Conv2dGeometry, input: GpuTensor, weight: GpuTensor, bias: GpuTensor | null, output: GpuTensor, tile = defaultConvTile(ctx)): void {
   if (algo === 'direct') directConvForwardGpu(ctx, g, input, weight, bias, output, directForwardPlan(g, slicedParallelism(ctx)));
-  else implicitConvForwardGpu(ctx, g, input, weight, bias, output, implicitForwardPlan(g, implicitPixelsPerLane(ctx)));
+  else implicitConvForwardGpu(ctx, g, input, weight, bias, output, implicitForwardPlan(g, tile.pixelsPerLane));
 }
 
-export function convBackwardInputWith(ctx: GpuContext, algo: GpuConvAlgorithm, g: Conv2dGeometry, dOut: GpuTensor, weight: GpuTensor, dInput: GpuTensor): void {
+export function convBackwardInputWith(ctx: GpuContext, algo: GpuConvAlgorithm, g: Conv2dGeometry, dOut: GpuTensor, weight: GpuTensor, dInput: GpuTensor, tile = defaultConvTile(ctx)): void {
   // No direct grad-input kernel: the implicit gather is already a direct loop over taps.
   void algo;
-  implicitConvBackwardInputGpu(ctx, g, dOut, weight, dInput, implicitGradInputPlan(g, implicitPixelsPerLane(ctx)));
+  implicitConvBackwardInputGpu(ctx, g, dOut, weight, dInput, implicitGradInputPlan(g, tile.pixelsPerLane));
 }
 
-export function convBackwardWeightWith(ctx: GpuContext, algo: GpuConvAlgorithm, g: Conv2dGeometry, input: GpuTensor, dOut: GpuTensor, dWeight: GpuTensor, accumulate: boolean): void {
+export function convBackwardWeightWith(ctx: GpuContext, algo: GpuConvAlgorithm, g: Conv2dGeometry, input: GpuTensor, dOut: GpuTensor, dWeight: GpuTensor, accumulate: boolean, tile = defaultConvTile(ctx)): void {
   // The implicit grad-weight kernel is already weight-stationary (the direct shape), so both
   // names run it.
   void algo;
-  // Each x load feeds 4·oc4 output channels: up to 16 on a software adapter, where loads are
-  // what costs (SwiftShader, 8→16 on 14×14 at N = 64: 25–38 ms at 16 against 35–57 at 8); a GPU
-  // keeps 8 and more workgroups.
   const target = slicedParallelism(ctx);
-  implicitConvBackwardWeightGpu(ctx, g, input, dOut, dWeight, accumulate, target, implicitGradWeightPlan(g, target, ctx.adapter.isSoftware ? 4 : 2));
+  implicitConvBackwardWeightGpu(ctx, g, input, dOut, dWeight, accumulate, target, implicitGradWeightPlan(g, target, tile.gradWeightOc4 ?? 2));
 }

@@ -13,9 +13,10 @@ export const CONV_PHASES: readonly ConvPhase[] = ['forward', 'grad-input', 'grad
 export const CONV_ALGORITHMS: readonly ConvAlgorithmName[] = ['im2col', 'implicit', 'direct'];
 
 /** Bump when a conv kernel changes enough that stored timings no longer rank the algorithms
- *  (2: implicit kernels run pixel blocks across samples, 4 pixels per lane on software adapters),
- *  so an autotune cache from an older build is measured again instead of trusted. */
-const CONV_KERNELS_REVISION = 2;
+ *  (2: implicit kernels run pixel blocks across samples, wider tiles on software adapters;
+ *  3: those tile widths are measured too), so an autotune cache from an older build is measured
+ *  again instead of trusted. */
+const CONV_KERNELS_REVISION = 3;
 
 /** Everything that changes the work: the batch too, since grad-weight splits over it. */
 export function convProblemKey(g: Conv2dGeometry, phase: ConvPhase): string {

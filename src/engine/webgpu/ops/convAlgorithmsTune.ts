@@ -1,4 +1,5 @@
-// Autotuning of the conv algorithm per layer and phase: each candidate is first checked against
+// Autotuning of the conv algorithm per layer and phase (and, before it, the register-tile width of
+// the implicit kernels, convTiles.ts): each candidate is first checked against
 // the explicit im2col path on the same random data (a wrong kernel on this adapter can never be
 // chosen), then timed; the fastest is remembered per adapter through the backend's tuner.
 
@@ -10,6 +11,7 @@ import { timeGpuWork } from '../autotune/measure';
 import type { WebGpuBackend } from '../webgpuBackend';
 import { convBackwardInputWith, convBackwardWeightWith, convForwardWith } from './convAlgorithms';
 import { CONV_PHASES, type ConvAlgorithmName, type ConvPhase } from './convAlgorithmsChoice';
+import { chosenConvTile, convTileCandidates, convTileKey } from './convTiles';
 
 function fill(n: number, seed: number): Float32Array {
   const out = new Float32Array(n);
@@ -30,28 +32,38 @@ export async function tuneConvAlgorithms(be: WebGpuBackend, g: Conv2dGeometry, r
   try {
     for (const phase of phases) {
       const out = ctx.alloc(sizes[phase], 'tune-conv-out');
-      const record = (algo: ConvAlgorithmName, dst: GpuTensor): void => {
+      const record = (algo: ConvAlgorithmName, dst: GpuTensor, tile = chosenConvTile(ctx, be.tuner, g, phase)): void => {
         if (phase === 'forward') {
           if (algo === 'im2col') explicitConvForward(be, g, x, w, b, dst);
-          else convForwardWith(ctx, algo, g, x, w, b, dst);
+          else convForwardWith(ctx, algo, g, x, w, b, dst, tile);
         } else if (phase === 'grad-input') {
           if (algo === 'im2col') explicitConvBackwardInput(be, g, dOut, w, dst);
-          else convBackwardInputWith(ctx, algo, g, dOut, w, dst);
+          else convBackwardInputWith(ctx, algo, g, dOut, w, dst, tile);
         } else if (algo === 'im2col') explicitConvBackwardWeight(be, g, x, dOut, dst, false);
-        else convBackwardWeightWith(ctx, algo, g, x, dOut, dst, false);
+        else convBackwardWeightWith(ctx, algo, g, x, dOut, dst, false, tile);
       };
       record('im2col', out);
       const expected = await ctx.read(out);
       const scale = expected.reduce((m, v) => Math.max(m, Math.abs(v)), 1);
       const tolerance = 1e-5 * scale * Math.sqrt(g.batch * g.outHeight * g.outWidth + g.inChannels * g.kernelH * g.kernelW);
+      const check = async (): Promise<void> => {
+        const got = await ctx.read(out);
+        let worst = 0;
+        for (let i = 0; i < got.length; i++) worst = Math.max(worst, Math.abs(got[i]! - expected[i]!) || (Number.isNaN(got[i]!) ? Infinity : 0));
+        if (!(worst <= tolerance)) throw new Error(`wrong result (max error ${worst})`);
+      };
       try {
+        // The implicit kernels' tile width first, so the algorithms below race at their best.
+        const tiles = new Map(convTileCandidates(ctx, phase));
+        await be.tuner.tune(convTileKey(g, phase), `${phase} tile`, [...tiles.keys()], async (name) => {
+          record('implicit', out, tiles.get(name));
+          await check();
+          return timeGpuWork(ctx, () => record('implicit', out, tiles.get(name)), repeats);
+        });
         await be.convChooser.tune(g, phase, async (algo) => {
           if (algo !== 'im2col') {
             record(algo, out);
-            const got = await ctx.read(out);
-            let worst = 0;
-            for (let i = 0; i < got.length; i++) worst = Math.max(worst, Math.abs(got[i]! - expected[i]!) || (Number.isNaN(got[i]!) ? Infinity : 0));
-            if (!(worst <= tolerance)) throw new Error(`wrong result (max error ${worst})`);
+            await check();
           }
           return timeGpuWork(ctx, () => record(algo, out), repeats);
         });
