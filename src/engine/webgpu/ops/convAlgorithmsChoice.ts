@@ -83,14 +83,18 @@ export class ConvAlgorithmChooser {
   }
 }
 
-/** One line for logs: each conv problem's algorithm, why, and what the candidates took. */
+/** One line for logs: each conv problem's algorithm, why, and what the candidates took, with
+ *  the implicit kernels' tile width where one was measured (keys `tile:conv:…`). */
 export function describeConvChoices(be: { describeChoices(): TuneChoice[] }): string {
-  return be.describeChoices()
+  const all = be.describeChoices();
+  const tiles = new Map(all.filter((c) => c.key.startsWith('tile:')).map((c) => [c.key.slice('tile:'.length), c.choice]));
+  return all
     .filter((c) => c.key.startsWith('conv:'))
     .map((c) => {
       const shape = /:c([\dx]+):o(\d+)/.exec(c.key);
       const times = c.candidates.map((t) => `${t.name} ${t.ms === null ? 'rejected' : `${t.ms.toFixed(1)} ms`}`).join(', ');
-      return `${shape ? `${shape[1]}→${shape[2]}` : c.key} ${c.phase}: ${c.choice} (${c.reason}${times ? `: ${times}` : ''})`;
+      const tile = tiles.get(c.key);
+      return `${shape ? `${shape[1]}→${shape[2]}` : c.key} ${c.phase}: ${c.choice}${tile ? ` ${tile}` : ''} (${c.reason}${times ? `: ${times}` : ''})`;
     })
     .join('; ');
 }
