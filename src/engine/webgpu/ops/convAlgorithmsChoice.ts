@@ -88,8 +88,9 @@ export class ConvAlgorithmChooser {
 export function describeConvChoices(be: { describeChoices(): TuneChoice[] }): string {
   const all = be.describeChoices();
   const tiles = new Map(all.filter((c) => c.key.startsWith('tile:')).map((c) => [c.key.slice('tile:'.length), c.choice]));
+  // A cache written by older kernels keeps its entries (other revisions): not this build's choices.
   return all
-    .filter((c) => c.key.startsWith('conv:'))
+    .filter((c) => c.key.startsWith('conv:') && c.key.includes(`:r${CONV_KERNELS_REVISION}:`))
     .map((c) => {
       const shape = /:c([\dx]+):o(\d+)/.exec(c.key);
       const times = c.candidates.map((t) => `${t.name} ${t.ms === null ? 'rejected' : `${t.ms.toFixed(1)} ms`}`).join(', ');
