@@ -44,6 +44,19 @@ describe('UI → worker', () => {
     expect(() => parseToWorker({ type: 'start', config: { ...config, batchSize: 2.5 }, data: data() })).toThrow(/batchSize/);
   });
 
+  it('carries the conv algorithm on start and startFetching: auto or one of the three, absent meaning auto', () => {
+    const source = { labSocketUrl: 'ws://127.0.0.1:5173/lab?token=abc', datasetId: 'builtin:fashion-mnist-mini' };
+    for (const convAlgorithm of ['auto', 'im2col', 'implicit', 'direct'] as const) {
+      expect(parseToWorker({ type: 'start', config, data: data(), convAlgorithm })).toMatchObject({ convAlgorithm });
+      expect(parseToWorker({ type: 'startFetching', config, source, convAlgorithm })).toMatchObject({ convAlgorithm });
+    }
+    expect(parseToWorker({ type: 'start', config, data: data() })).not.toHaveProperty('convAlgorithm');
+    expect(() => parseToWorker({ type: 'start', config, data: data(), convAlgorithm: 'winograd' })).toThrow(/convAlgorithm/);
+    expect(() => parseToWorker({ type: 'startFetching', config, source, convAlgorithm: 3 })).toThrow(/convAlgorithm/);
+    // It belongs to the message, not to the training config (which the engine and the run record share).
+    expect(() => parseToWorker({ type: 'start', config: { ...config, convAlgorithm: 'im2col' }, data: data() })).toThrow(/convAlgorithm/);
+  });
+
   it('checks the dataset arrays against each other before any GPU work', () => {
     expect(() => parseToWorker({ type: 'start', config, data: { ...data(), images: new Uint8Array(3) } })).toThrow(/images has 3 bytes/);
     expect(() => parseToWorker({ type: 'start', config, data: { ...data(), trainIndices: Uint32Array.of(0, 99) } })).toThrow(/index 99 is out of range/);
@@ -74,6 +87,20 @@ describe('worker → UI', () => {
     expect(parseFromWorker({ type: 'error', kind: 'busy', message: 'x', job: 'selfTest' })).toMatchObject({ job: 'selfTest' });
     expect(() => parseFromWorker({ type: 'checkpoint', epoch: 1, step: 2, model: [{ name: 'w', shape: [1], data: [1] }], optimizer: [] })).toThrow(/model/);
     expect(parseFromWorker({ type: 'checkpoint', epoch: 1, step: 2, model: [{ name: 'w', shape: [1], data: Float32Array.of(1) }], optimizer: [] }).type).toBe('checkpoint');
+  });
+
+  it('accepts the tuning state and kernel reports, and refuses malformed choices', () => {
+    expect(parseFromWorker({ type: 'state', state: 'tuning' })).toEqual({ type: 'state', state: 'tuning' });
+    expect(() => parseFromWorker({ type: 'state', state: 'benchmarking' })).toThrow(/state/);
+    const choice = { key: 'conv:forward:r3:n32:c1x28x28:o8:k3x3:s1x1:p1,1,1,1:d1x1:g1', phase: 'forward', choice: 'implicit', reason: 'measured', candidates: [{ name: 'im2col', ms: 2.5 }, { name: 'direct', ms: null, rejected: 'wrong result' }] };
+    const row = { layer: '0.conv2d', phase: 'forward', runs: true, algorithm: choice, tile: null, gemm: null };
+    const report = { requested: 'auto', batch: 32, rows: [row], others: [{ ...choice, key: 'gemm:nt:32x10x784:b1x1:r1', reason: 'heuristic', candidates: [] }] };
+    expect(parseFromWorker({ type: 'kernels', report })).toEqual({ type: 'kernels', report });
+    expect(parseFromWorker({ type: 'kernels', report: { ...report, saveError: 'QuotaExceededError' } }).type).toBe('kernels');
+    expect(() => parseFromWorker({ type: 'kernels', report: { ...report, requested: 'fastest' } })).toThrow(/requested/);
+    expect(() => parseFromWorker({ type: 'kernels', report: { ...report, rows: [{ ...row, phase: 'grad-bias' }] } })).toThrow(/phase/);
+    expect(() => parseFromWorker({ type: 'kernels', report: { ...report, rows: [{ ...row, algorithm: { ...choice, reason: 'guessed' } }] } })).toThrow(/reason/);
+    expect(() => parseFromWorker({ type: 'kernels', report: { ...report, rows: [{ ...row, algorithm: { ...choice, candidates: [{ name: 'a', ms: '1 ms' }] } }] } })).toThrow(/ms/);
   });
 
   it('accepts adapter, done and self-test messages', () => {

@@ -7,6 +7,7 @@
 
 import { defineStore } from 'pinia';
 import { computed, markRaw, reactive, ref, shallowRef } from 'vue';
+import type { ConvAlgorithm } from '../../../engine/backend';
 import { inferShapes } from '../../../engine/model/infer';
 import { formatText } from '../../../engine/model/formatText';
 import { DEFAULT_OPTIMIZER, type OptimizerName } from '../../../engine/optim/optimizer';
@@ -17,13 +18,13 @@ import type { FinishStatus } from '../../../shared/runFormat';
 import { LiveSeries } from '../components/train/liveSeries';
 import { lab, labSocketForWorkers } from '../lab';
 import { MetricsBatcher } from '../worker/metricsBatcher';
-import type { FromWorker, ToWorker, WireTensor } from '../worker/protocol';
+import type { FromWorker, KernelReport, ToWorker, WireTensor } from '../worker/protocol';
 import { trainDataOf } from '../worker/trainData';
 import { gpuWorker } from '../worker/workerClient';
 import { useDatasetsStore } from './datasets';
 import { useModelStore } from './model';
 
-export type TrainStatus = 'idle' | 'loading' | 'running' | 'paused' | 'stopping' | 'finishing' | 'completed' | 'stopped' | 'diverged' | 'failed';
+export type TrainStatus = 'idle' | 'loading' | 'tuning' | 'running' | 'paused' | 'stopping' | 'finishing' | 'completed' | 'stopped' | 'diverged' | 'failed';
 
 export interface HyperParams {
   epochs: number;
@@ -37,9 +38,11 @@ export interface HyperParams {
   /** 0 = no cap. */
   maxSteps: number;
   name: string;
+  /** Every conv layer's algorithm, or 'auto': timed per layer on this GPU, remembered per adapter. */
+  convAlgorithm: ConvAlgorithm;
 }
 
-const ACTIVE: readonly TrainStatus[] = ['loading', 'running', 'paused', 'stopping', 'finishing'];
+const ACTIVE: readonly TrainStatus[] = ['loading', 'tuning', 'running', 'paused', 'stopping', 'finishing'];
 
 const asBytes = (t: WireTensor) => ({ name: t.name, shape: t.shape, data: new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength) });
 
@@ -48,7 +51,7 @@ export const useTrainingStore = defineStore('training', () => {
   const model = useModelStore();
 
   const params = reactive<HyperParams>({
-    epochs: 3, batchSize: 64, lr: 0.01, optimizer: 'sgd', momentum: 0.9, weightDecay: 0, schedule: 'constant', seed: 42, maxSteps: 0, name: '',
+    epochs: 3, batchSize: 64, lr: 0.01, optimizer: 'sgd', momentum: 0.9, weightDecay: 0, schedule: 'constant', seed: 42, maxSteps: 0, name: '', convAlgorithm: 'auto',
   });
   const status = ref<TrainStatus>('idle');
   const error = ref<string | null>(null);
@@ -65,6 +68,8 @@ export const useTrainingStore = defineStore('training', () => {
   const lastEpoch = ref<EpochMetrics | null>(null);
   /** Why a write to the run store failed (training goes on; the run may be incomplete). */
   const storeError = ref<string | null>(null);
+  /** Which kernel each conv layer runs and why, as the worker last reported it (plain data, replaced whole). */
+  const kernels = shallowRef<KernelReport | null>(null);
 
   const series = shallowRef(markRaw(new LiveSeries()));
   const revision = ref(0);
@@ -148,6 +153,7 @@ export const useTrainingStore = defineStore('training', () => {
     summary.value = null;
     lastEpoch.value = null;
     runId.value = null;
+    kernels.value = null;
     step.value = 0;
     epoch.value = 0;
     totalSteps.value = 0;
@@ -160,12 +166,13 @@ export const useTrainingStore = defineStore('training', () => {
       // arrive on this thread (trainData.ts). The desktop app's LabApi lives on this thread only.
       let message: ToWorker;
       let trained = { id: d.id, name: d.name };
+      const convAlgorithm = params.convAlgorithm;
       if (labSocketForWorkers !== null) {
-        message = { type: 'startFetching', config, source: { labSocketUrl: labSocketForWorkers, datasetId: d.id } };
+        message = { type: 'startFetching', config, source: { labSocketUrl: labSocketForWorkers, datasetId: d.id }, convAlgorithm };
       } else {
         const t = await lab.datasets.tensors(d.id);
         trained = { id: t.id, name: t.name };
-        message = { type: 'start', config, data: trainDataOf(t) };
+        message = { type: 'start', config, data: trainDataOf(t), convAlgorithm };
       }
       const modelText = formatText(config.spec);
       batcher = new MetricsBatcher<object>(async (records) => lab.runs.appendMetrics(await runReady!, records));
@@ -174,7 +181,8 @@ export const useTrainingStore = defineStore('training', () => {
         lab.app.info().catch(() => null).then((info) =>
           lab.runs.create({
             ...(params.name.trim() ? { name: params.name.trim() } : {}),
-            config: { data: d.id, model: modelText, train: config, backend: 'webgpu' },
+            // The conv algorithm changes speed, not results: recorded so a comparison explains a difference in images/s.
+            config: { data: d.id, model: modelText, train: config, backend: 'webgpu', convAlgorithm },
             modelSpec: modelText,
             dataset,
             seed: config.seed,
@@ -205,6 +213,9 @@ export const useTrainingStore = defineStore('training', () => {
         return;
       case 'state':
         if (status.value !== 'finishing') status.value = m.state;
+        return;
+      case 'kernels':
+        kernels.value = markRaw(m.report);
         return;
       case 'steps':
         onSteps(m.metrics);
@@ -300,11 +311,11 @@ export const useTrainingStore = defineStore('training', () => {
     if (status.value === 'paused') gpuWorker.send({ type: 'resume' });
   }
   function stop(): void {
-    if (status.value === 'running' || status.value === 'paused') gpuWorker.send({ type: 'stop' });
+    if (status.value === 'running' || status.value === 'paused' || status.value === 'tuning') gpuWorker.send({ type: 'stop' });
   }
 
   return {
-    params, status, error, storeError, adapter, runId, totalSteps, stepsPerEpoch, step, epoch, seconds, imagesPerSecond, timing,
+    params, status, error, storeError, kernels, adapter, runId, totalSteps, stepsPerEpoch, step, epoch, seconds, imagesPerSecond, timing,
     summary, lastEpoch, series, revision, active, blocker, eta, start, pause, resume, stop,
   };
 });

@@ -2,18 +2,24 @@
 // and validated on arrival: the worker treats the UI's messages as input it checks before it
 // touches the GPU, and the UI checks what comes back before it reaches the stores and charts.
 //
-//   UI → worker   start (config + dataset, buffers transferred), startFetching (config + where
-//                 the worker fetches the dataset itself: browser mode), pause, resume, stop,
-//                 selfTest (the conformance cases), workedExample (the im2col step-through)
-//   worker → UI   adapter, started, state, steps (batched), epoch, checkpoint (buffers
-//                 transferred), done, error, selfTestCase, selfTestDone, workedExample
+//   UI → worker   start (config + dataset, buffers transferred; optional conv algorithm),
+//                 startFetching (config + where the worker fetches the dataset itself: browser
+//                 mode), pause, resume, stop, selfTest (the conformance cases), workedExample
+//                 (the im2col step-through)
+//   worker → UI   adapter, started, state (tuning first, then running/paused/stopping), kernels
+//                 (which conv kernel each layer and phase runs, and why), steps (batched), epoch,
+//                 checkpoint (buffers transferred), done, error, selfTestCase, selfTestDone,
+//                 workedExample
 //
 // Steps travel in small batches (every ~50 ms) rather than one message each: a fast GPU finishes
 // hundreds of steps a second, and the UI only redraws once per animation frame anyway.
 
 import { z } from 'zod';
+import type { ConvAlgorithm } from '../../../engine/backend';
 import type { EpochMetrics, StepMetrics, TrainConfig, TrainSummary } from '../../../engine/train/types';
+import type { TuneChoice } from '../../../engine/webgpu/autotune/autotuner';
 import type { AdapterSummary } from '../../../engine/webgpu/device';
+import type { ConvPhase } from '../../../engine/webgpu/ops/convAlgorithmsChoice';
 
 /** The dataset as the trainer needs it; every array's buffer is transferred, not copied. */
 export interface WorkerTrainData {
@@ -35,9 +41,11 @@ export interface WorkerDataSource {
   datasetId: string;
 }
 
+/** `convAlgorithm`: every conv layer's algorithm, or 'auto' (the default when absent): timed per
+ *  layer and phase on this adapter, the choice remembered for the next launch. */
 export type ToWorker =
-  | { type: 'start'; config: TrainConfig; data: WorkerTrainData }
-  | { type: 'startFetching'; config: TrainConfig; source: WorkerDataSource }
+  | { type: 'start'; config: TrainConfig; data: WorkerTrainData; convAlgorithm?: ConvAlgorithm }
+  | { type: 'startFetching'; config: TrainConfig; source: WorkerDataSource; convAlgorithm?: ConvAlgorithm }
   | { type: 'pause' }
   | { type: 'resume' }
   | { type: 'stop' }
@@ -99,11 +107,40 @@ export interface WorkedExample {
   worstGpuCpuDifference: number;
 }
 
+/** One conv layer and phase of the training step, with the autotuner's entries that decide its
+ *  kernel: the algorithm, the implicit kernels' tile width, and the GEMM tile the im2col path
+ *  uses. An entry is null where nothing has decided it yet (e.g. no tile timed under a forced
+ *  algorithm: the kernel's default tile runs). */
+export interface KernelRow {
+  /** The layer's name as the kernel timings call it ('0.conv2d'). */
+  layer: string;
+  phase: ConvPhase;
+  /** False for grad-input of a conv that reads the images: nothing needs that gradient. */
+  runs: boolean;
+  algorithm: TuneChoice | null;
+  tile: TuneChoice | null;
+  gemm: TuneChoice | null;
+}
+
+export interface KernelReport {
+  /** What the user asked for: 'auto' or the forced algorithm. */
+  requested: ConvAlgorithm;
+  /** The training batch the rows are for (validation batches are other problems, in `others`). */
+  batch: number;
+  rows: KernelRow[];
+  /** Every other choice the backend made: linear layers' GEMMs, validation batch sizes, … */
+  others: TuneChoice[];
+  /** Why the choices could not be kept for the next launch, if they could not. */
+  saveError?: string;
+}
+
 export type FromWorker =
   | { type: 'adapter'; adapter: AdapterSummary }
   /** `dataset`: what the worker trains on, when it fetched the dataset itself (startFetching). */
   | { type: 'started'; totalSteps: number; stepsPerEpoch: number; parameters: string[]; dataset?: { id: string; name: string } }
-  | { type: 'state'; state: 'running' | 'paused' | 'stopping' }
+  /** 'tuning': timing conv kernels for this adapter before the first step (first use of a shape). */
+  | { type: 'state'; state: 'tuning' | 'running' | 'paused' | 'stopping' }
+  | { type: 'kernels'; report: KernelReport }
   | { type: 'steps'; metrics: StepMetrics[] }
   | { type: 'epoch'; metrics: EpochMetrics }
   | { type: 'checkpoint'; epoch: number; step: number; model: WireTensor[]; optimizer: WireTensor[] }
@@ -189,12 +226,15 @@ const dataSchema = z
     }
   });
 
+const convAlgorithmSchema = z.enum(['auto', 'im2col', 'implicit', 'direct']);
+
 const toWorkerSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('start'), config: configSchema, data: dataSchema }),
+  z.strictObject({ type: z.literal('start'), config: configSchema, data: dataSchema, convAlgorithm: convAlgorithmSchema.optional() }),
   z.strictObject({
     type: z.literal('startFetching'),
     config: configSchema,
     source: z.strictObject({ labSocketUrl: z.string().regex(/^wss?:\/\//, 'must be a ws:// or wss:// URL'), datasetId: z.string().min(1) }),
+    convAlgorithm: convAlgorithmSchema.optional(),
   }),
   z.strictObject({ type: z.literal('pause') }),
   z.strictObject({ type: z.literal('resume') }),
@@ -233,6 +273,29 @@ const matrix = z.strictObject({ rows: positiveInt, cols: positiveInt, gpu: z.ins
 const gemm = { m: positiveInt, n: positiveInt, k: positiveInt, transA: z.enum(['n', 't']), transB: z.enum(['n', 't']), result: matrix };
 const tensor = z.strictObject({ shape: z.array(positiveInt), data: z.instanceof(Float64Array) });
 
+const tuneChoice = z.strictObject({
+  key: z.string().min(1),
+  phase: z.string(),
+  choice: z.string().min(1),
+  reason: z.enum(['measured', 'cached', 'heuristic']),
+  candidates: z.array(z.strictObject({ name: z.string(), ms: num.nullable(), rejected: z.string().optional() })),
+});
+
+const kernelReport = z.strictObject({
+  requested: convAlgorithmSchema,
+  batch: positiveInt,
+  rows: z.array(z.strictObject({
+    layer: z.string().min(1),
+    phase: z.enum(['forward', 'grad-input', 'grad-weight']),
+    runs: z.boolean(),
+    algorithm: tuneChoice.nullable(),
+    tile: tuneChoice.nullable(),
+    gemm: tuneChoice.nullable(),
+  })),
+  others: z.array(tuneChoice),
+  saveError: z.string().optional(),
+});
+
 const fromWorkerSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('adapter'),
@@ -242,7 +305,8 @@ const fromWorkerSchema = z.discriminatedUnion('type', [
     type: z.literal('started'), totalSteps: z.number().int().min(0), stepsPerEpoch: positiveInt, parameters: z.array(z.string()),
     dataset: z.strictObject({ id: z.string(), name: z.string() }).optional(),
   }),
-  z.strictObject({ type: z.literal('state'), state: z.enum(['running', 'paused', 'stopping']) }),
+  z.strictObject({ type: z.literal('state'), state: z.enum(['tuning', 'running', 'paused', 'stopping']) }),
+  z.strictObject({ type: z.literal('kernels'), report: kernelReport }),
   z.strictObject({ type: z.literal('steps'), metrics: z.array(stepSchema).min(1) }),
   z.strictObject({ type: z.literal('epoch'), metrics: epochSchema }),
   z.strictObject({ type: z.literal('checkpoint'), epoch: z.number().int().min(0), step: z.number().int().min(0), model: z.array(wireTensor), optimizer: z.array(wireTensor) }),

@@ -9,9 +9,12 @@ import { checkBatchFits } from '../../../engine/train/memory';
 import { Trainer } from '../../../engine/train/trainer';
 import { gpuStepTimer } from '../../../engine/train/timer';
 import type { NamedTensor, StepMetrics } from '../../../engine/train/types';
+import { tuneModel } from '../../../engine/webgpu/autotune/tuneModel';
 import type { GpuContext } from '../../../engine/webgpu/context';
 import { WebGpuBackend } from '../../../engine/webgpu/webgpuBackend';
 import { openGpuContext, watchDeviceLoss } from './gpuSession';
+import { IndexedDbAutotuneStore } from './indexedDbAutotuneStore';
+import { type ConvLayerProblem, convLayersOf, KernelReporter } from './kernelReport';
 import type { FromWorker, ToWorker, WireTensor } from './protocol';
 
 /** How often buffered step metrics are posted (ms): a few times per animation frame budget. */
@@ -48,10 +51,13 @@ export async function runTraining(start: StartMessage, job: TrainJob, dataset?: 
   watchDeviceLoss(ctx, () => job.control.stop());
   try {
     checkBatchFits(shapes, ctx.device.limits.maxStorageBufferBindingSize);
-    const be = new WebGpuBackend(ctx);
+    const convAlgorithm = start.convAlgorithm ?? 'auto';
+    const autotuneStore = new IndexedDbAutotuneStore();
+    const be = new WebGpuBackend(ctx, { convAlgorithm, autotuneStore });
     const timer = gpuStepTimer(ctx);
 
-    const steps = new StepPoster(job.post);
+    let kernels: KernelReporter | null = null;
+    const steps = new StepPoster(job.post, () => kernels?.update());
     const trainer = new Trainer(be, config, start.data, {
       control: job.control,
       timer,
@@ -68,14 +74,40 @@ export async function runTraining(start: StartMessage, job: TrainJob, dataset?: 
       },
     });
     job.post({ type: 'started', totalSteps: trainer.totalSteps, stepsPerEpoch: trainer.stepsPerEpoch, parameters: trainer.optimizer.params.map((p) => p.name), ...(dataset ? { dataset } : {}) });
-    job.post({ type: 'state', state: 'running' });
+
+    // Like `convlab train` (and cudnn.benchmark): time each conv layer's algorithms and tiles on
+    // this adapter the first time its shape is seen; tuneModel saves the choices, so the next
+    // launch finds them cached. A forced algorithm still tunes the GEMM tiles its im2col path
+    // uses. Seconds on a software adapter, hence a state of its own rather than a silent pause.
+    job.post({ type: 'state', state: 'tuning' });
+    const input = [config.batchSize, ...spec.input];
+    await tuneModel(be, trainer.model, input);
+    const convLayers = convLayersOf(trainer.model.layers, input);
+    noteConvChoices(be, convLayers);
+    kernels = new KernelReporter(be, convLayers, convAlgorithm, config.batchSize, (report) => job.post({ type: 'kernels', report }), () => autotuneStore.lastSaveError);
+    kernels.update();
+
+    // Stopped while tuning: the trainer stops before its first step; 'running' would contradict 'stopping'.
+    if (!job.control.stopRequested) job.post({ type: 'state', state: 'running' });
     const summary = await trainer.run();
     steps.flush();
+    kernels.update();
     // A device lost mid-run stops the control; that is a failure, not a user's stop.
     ctx.throwIfBroken();
     job.post({ type: 'done', summary });
   } finally {
     ctx.dispose();
+  }
+}
+
+/** Asks the backend now for the algorithm each conv layer and phase will record, as the first
+ *  step would: a forced algorithm is only noted when asked, and the panel should show it before
+ *  that step, not after. A tuned choice is merely read back. */
+function noteConvChoices(be: WebGpuBackend, layers: readonly ConvLayerProblem[]): void {
+  for (const { geometry, readsImages } of layers) {
+    be.convChooser.algorithm(geometry, 'forward');
+    if (!readsImages) be.convChooser.algorithm(geometry, 'grad-input');
+    be.convChooser.algorithm(geometry, 'grad-weight');
   }
 }
 
@@ -89,7 +121,8 @@ class StepPoster {
   private buffered: StepMetrics[] = [];
   private timer: ReturnType<typeof setTimeout> | null = null;
 
-  constructor(private readonly post: (m: FromWorker) => void) {}
+  /** `afterFlush`: a chance to post what else changed with these steps (new kernel choices). */
+  constructor(private readonly post: (m: FromWorker) => void, private readonly afterFlush: () => void = () => undefined) {}
 
   push(m: StepMetrics): void {
     this.buffered.push(m);
@@ -103,5 +136,6 @@ class StepPoster {
     const metrics = this.buffered;
     this.buffered = [];
     this.post({ type: 'steps', metrics });
+    this.afterFlush();
   }
 }

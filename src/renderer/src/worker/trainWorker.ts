@@ -86,7 +86,7 @@ function handle(message: ToWorker): void {
 /** The start message a startFetching stands for, its fetched dataset checked like one from the UI. */
 async function fetchedStart(m: Extract<ToWorker, { type: 'startFetching' }>): Promise<{ message: StartMessage; dataset: TrainedDataset }> {
   const { data, id, name } = await fetchTrainData(m.source);
-  const message = parseToWorker({ type: 'start', config: m.config, data });
+  const message = parseToWorker({ type: 'start', config: m.config, data, ...(m.convAlgorithm ? { convAlgorithm: m.convAlgorithm } : {}) });
   if (message.type !== 'start') throw new ProtocolError('startFetching did not make a start message');
   return { message, dataset: { id, name } };
 }
