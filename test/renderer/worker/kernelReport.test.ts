@@ -41,10 +41,12 @@ describe('buildKernelReport', () => {
     // A validation batch of another size and a linear layer's GEMM belong to no training row.
     { key: convProblemKey({ ...g, batch: 256 }, 'forward'), phase: 'forward', choice: 'implicit', reason: 'heuristic', candidates: [] },
     { key: 'gemm:nt:32x10x784:b1x1:r1', phase: 'gemm', choice: 'wg8x8.tm2.tn4.s1', reason: 'heuristic', candidates: [] },
+    // Stored for another model (or an older kernel revision): not this run's business.
+    { ...measured('conv:forward:r2:n64:c3x32x32:o32:k3x3:s1x1:p1,1,1,1:d1x1:g1', 'forward', 'implicit', { implicit: 1 }), reason: 'cached' },
   ];
   const report = buildKernelReport(choices, layers, 'auto', 32, null);
 
-  it('gives every conv layer three rows and leaves the rest in others', () => {
+  it('gives every conv layer three rows and leaves the rest of this run\'s choices in others', () => {
     expect(report.rows.map((r) => `${r.layer} ${r.phase}`)).toEqual([
       '0.conv2d forward', '0.conv2d grad-input', '0.conv2d grad-weight', '3.conv2d forward', '3.conv2d grad-input', '3.conv2d grad-weight',
     ]);

@@ -79,7 +79,9 @@ export function buildKernelReport(
       gemm: take(gemmProblemKey(GEMM_OF[phase](g))),
     })),
   );
-  const others = choices.filter((c) => !used.has(c.key)).map(plain);
+  // The store holds every shape ever tuned on this adapter (other models, older kernel revisions):
+  // a cached entry no row uses is the store's content, not a choice this run made.
+  const others = choices.filter((c) => !used.has(c.key) && c.reason !== 'cached').map(plain);
   return { requested, batch, rows, others, ...(saveError ? { saveError } : {}) };
 }
 

@@ -128,7 +128,8 @@ export interface KernelReport {
   /** The training batch the rows are for (validation batches are other problems, in `others`). */
   batch: number;
   rows: KernelRow[];
-  /** Every other choice the backend made: linear layers' GEMMs, validation batch sizes, … */
+  /** Every other choice the backend made for this run: linear layers' GEMMs, validation batch
+   *  sizes, … (not the stored choices for shapes this model does not have). */
   others: TuneChoice[];
   /** Why the choices could not be kept for the next launch, if they could not. */
   saveError?: string;
