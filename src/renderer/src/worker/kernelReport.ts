@@ -12,6 +12,7 @@ import type { Conv2dLayer } from '../../../engine/nn/conv2d';
 import type { TuneChoice } from '../../../engine/webgpu/autotune/autotuner';
 import { gemmProblemKey } from '../../../engine/webgpu/autotune/gemmTuning';
 import { CONV_PHASES, type ConvPhase, convProblemKey } from '../../../engine/webgpu/ops/convAlgorithmsChoice';
+import { convTileKey } from '../../../engine/webgpu/ops/convTiles';
 import type { KernelReport, KernelRow } from './protocol';
 
 export interface ConvLayerProblem {
@@ -28,8 +29,6 @@ const GEMM_OF: Record<ConvPhase, (g: Conv2dGeometry) => GemmSpec> = {
   'grad-weight': (g) => gradWeightGemm(g, false),
 };
 
-/** The implicit kernels' tile width is tuned under this key (engine/webgpu/ops/convTiles.ts). */
-const tileKey = (g: Conv2dGeometry, phase: ConvPhase): string => `tile:${convProblemKey(g, phase)}`;
 
 /** Each conv layer with its geometry for a batch of `input` ([N, C, H, W]), walking the shapes
  *  as tuneModel does. */
@@ -75,7 +74,7 @@ export function buildKernelReport(
       phase,
       runs: !(readsImages && phase === 'grad-input'),
       algorithm: take(convProblemKey(g, phase)),
-      tile: take(tileKey(g, phase)),
+      tile: take(convTileKey(g, phase)),
       gemm: take(gemmProblemKey(GEMM_OF[phase](g))),
     })),
   );
