@@ -5,9 +5,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CpuBackend } from '../../src/engine/cpu/cpuBackend';
 import { conv2dGeometry, inputElements, outputElements, weightElements } from '../../src/engine/conv/geometry';
-import type { AutotuneFile, AutotuneStore } from '../../src/engine/webgpu/autotune/autotuner';
+import { type AutotuneFile, type AutotuneStore, adapterKey } from '../../src/engine/webgpu/autotune/autotuner';
 import type { GpuContext } from '../../src/engine/webgpu/context';
-import { convTileKey } from '../../src/engine/webgpu/ops/convTiles';
+import { defaultConvTile } from '../../src/engine/webgpu/ops/convAlgorithms';
+import { chosenConvTile, convTileKey } from '../../src/engine/webgpu/ops/convTiles';
 import { CONV_PHASES, convProblemKey } from '../../src/engine/webgpu/ops/convAlgorithmsChoice';
 import { WebGpuBackend } from '../../src/engine/webgpu/webgpuBackend';
 import { maxAbsDiff, randomArray } from '../helpers/random';
@@ -68,4 +69,16 @@ describe('conv autotuning', () => {
     expect(maxAbsDiff(await fresh.read(got.dIn), want.dIn)).toBeLessThan(1e-4);
     expect(maxAbsDiff(await fresh.read(got.dW), want.dW)).toBeLessThan(1e-3);
   });
+
+  it('ignores a stored tile name it does not know (a damaged or foreign cache) and uses the default tile', async () => {
+    if (!ctx) return;
+    const g = conv2dGeometry([2, 4, 6, 6], [8, 4, 3, 3], { padding: 1 });
+    const store = new MemoryStore();
+    store.file = { version: 1, adapters: { [adapterKey(ctx.adapter)]: { [convTileKey(g, 'forward')]: { phase: 'forward tile', choice: 'px9', candidates: [] } } } };
+    const be = new WebGpuBackend(ctx, { autotuneStore: store });
+    await be.tuner.load();
+    expect(be.tuner.get(convTileKey(g, 'forward'))?.choice).toBe('px9');
+    expect(chosenConvTile(ctx, be.tuner, g, 'forward')).toEqual(defaultConvTile(ctx));
+  });
 });
+

@@ -11,22 +11,24 @@ import { type ConvPhase, convProblemKey } from './convAlgorithmsChoice';
 
 export const convTileKey = (g: Conv2dGeometry, phase: ConvPhase): string => `tile:${convProblemKey(g, phase)}`;
 
+const TILES: Record<string, ConvTile> = {
+  px1: { pixelsPerLane: 1 }, px2: { pixelsPerLane: 2 }, px4: { pixelsPerLane: 4 },
+  oc8: { gradWeightOc4: 2 }, oc16: { gradWeightOc4: 4 },
+};
+const tileNames = (phase: ConvPhase): string[] => (phase === 'grad-weight' ? ['oc8', 'oc16'] : ['px1', 'px2', 'px4']);
+
 /** The tiles worth timing for a phase, by name; the untuned default first (ties keep it). */
 export function convTileCandidates(ctx: GpuContext, phase: ConvPhase): Array<[string, ConvTile]> {
-  const all: Array<[string, ConvTile]> = phase === 'grad-weight'
-    ? [['oc8', { gradWeightOc4: 2 }], ['oc16', { gradWeightOc4: 4 }]]
-    : [['px1', { pixelsPerLane: 1 }], ['px2', { pixelsPerLane: 2 }], ['px4', { pixelsPerLane: 4 }]];
-  const fallback = convTileName(defaultConvTile(ctx), phase);
-  return [...all.filter(([name]) => name === fallback), ...all.filter(([name]) => name !== fallback)];
+  const fallback = defaultConvTile(ctx);
+  const isDefault = (t: ConvTile): boolean => (phase === 'grad-weight' ? t.gradWeightOc4 === fallback.gradWeightOc4 : t.pixelsPerLane === fallback.pixelsPerLane);
+  const all = tileNames(phase).map((name): [string, ConvTile] => [name, TILES[name]!]);
+  return [...all.filter(([, t]) => isDefault(t)), ...all.filter(([, t]) => !isDefault(t))];
 }
 
-function convTileName(tile: ConvTile, phase: ConvPhase): string {
-  return phase === 'grad-weight' ? `oc${4 * (tile.gradWeightOc4 ?? 2)}` : `px${tile.pixelsPerLane ?? 0}`;
-}
-
-/** The measured (or stored) tile for this layer and phase, else the default. */
+/** The measured (or stored) tile for this layer and phase, else the default. Runs for every
+ *  conv op recorded, so it is a map lookup. */
 export function chosenConvTile(ctx: GpuContext, tuner: Autotuner, g: Conv2dGeometry, phase: ConvPhase): ConvTile {
   const known = tuner.get(convTileKey(g, phase));
-  const found = known && known.reason !== 'heuristic' ? convTileCandidates(ctx, phase).find(([name]) => name === known.choice) : undefined;
-  return found ? found[1] : defaultConvTile(ctx);
+  const usable = known && known.reason !== 'heuristic' && tileNames(phase).includes(known.choice);
+  return usable ? TILES[known.choice]! : defaultConvTile(ctx);
 }
