@@ -27,7 +27,7 @@ export default defineConfig({
         input: { index: resolve(repoRoot, 'src/preload/index.ts') },
         // A sandboxed preload is run as a classic script with a tiny `require` that knows only
         // 'electron' and a few Node built-ins: it must be ONE CommonJS file with src/shared inlined.
-        output: { format: 'cjs', entryFileNames: '[name].cjs', inlineDynamicImports: true },
+        output: { format: 'cjs', entryFileNames: '[name].cjs', codeSplitting: false },
       },
     },
   },
