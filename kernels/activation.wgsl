@@ -7,19 +7,14 @@
 // Bindings: 0 uniform Params, 1 x (read), 2 y (write).
 // Uniforms: total = n, slope (used only when LEAKY).
 // Override constants: LEAKY picks the activation, so each gets its own cached pipeline.
+// Prepended when loaded: common/activation_params.wgsl (Params), common/is_nan.wgsl.
 // Dispatch: one invocation per element, 256 per workgroup, linear index gid.x + gid.y · rowPitch.
 
 override LEAKY: bool = false;
 
-struct Params { total: u32, rowPitch: u32, slope: f32 }
-
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read_write> y: array<f32>;
-
-fn isNan(v: f32) -> bool {
-  return (bitcast<u32>(v) & 0x7fffffffu) > 0x7f800000u;
-}
 
 @compute @workgroup_size(256, 1, 1)
 fn main(@builtin(global_invocation_id) gid: vec3u) {

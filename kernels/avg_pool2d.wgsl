@@ -8,25 +8,12 @@
 // Layouts: x (N, C, H, W), y (N, C, Ho, Wo), row-major f32.
 // Bindings: 0 uniform Params, 1 x (read), 2 y (write).
 // Uniforms: total = N·C·Ho·Wo; dilationH/W are unused (must be 1; checked by the op).
+// Prepended when loaded: common/pool_params.wgsl (Params), common/avg_pool_divisor.wgsl (divisor).
 // Dispatch: one invocation per output element, 256 per workgroup, linear index gid.x + gid.y · rowPitch.
-
-struct Params {
-  total: u32, rowPitch: u32, inHeight: u32, inWidth: u32,
-  outHeight: u32, outWidth: u32, kernelH: u32, kernelW: u32,
-  strideH: u32, strideW: u32, padH: u32, padW: u32,
-  dilationH: u32, dilationW: u32, countIncludePad: u32,
-}
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read_write> y: array<f32>;
-
-fn divisor(h0: i32, w0: i32) -> f32 {
-  let h1 = min(h0 + i32(p.kernelH), i32(p.inHeight + p.padH));
-  let w1 = min(w0 + i32(p.kernelW), i32(p.inWidth + p.padW));
-  if (p.countIncludePad != 0u) { return f32((h1 - h0) * (w1 - w0)); }
-  return f32((min(h1, i32(p.inHeight)) - max(h0, 0)) * (min(w1, i32(p.inWidth)) - max(w0, 0)));
-}
 
 @compute @workgroup_size(256, 1, 1)
 fn main(@builtin(global_invocation_id) gid: vec3u) {

@@ -7,26 +7,12 @@
 // Layouts: dY (N, C, Ho, Wo), dX (N, C, H, W), row-major f32; dX is overwritten.
 // Bindings: 0 uniform Params, 1 dY (read), 2 dX (write).
 // Uniforms: total = N·C·H·W; the rest as in avg_pool2d.wgsl.
+// Prepended when loaded: common/pool_params.wgsl (Params), common/avg_pool_divisor.wgsl (divisor).
 // Dispatch: one invocation per input element, 256 per workgroup, linear index gid.x + gid.y · rowPitch.
-
-struct Params {
-  total: u32, rowPitch: u32, inHeight: u32, inWidth: u32,
-  outHeight: u32, outWidth: u32, kernelH: u32, kernelW: u32,
-  strideH: u32, strideW: u32, padH: u32, padW: u32,
-  dilationH: u32, dilationW: u32, countIncludePad: u32,
-}
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> dY: array<f32>;
 @group(0) @binding(2) var<storage, read_write> dX: array<f32>;
-
-// The same divisor as avg_pool2d.wgsl, for the window starting at (h0, w0).
-fn divisor(h0: i32, w0: i32) -> f32 {
-  let h1 = min(h0 + i32(p.kernelH), i32(p.inHeight + p.padH));
-  let w1 = min(w0 + i32(p.kernelW), i32(p.inWidth + p.padW));
-  if (p.countIncludePad != 0u) { return f32((h1 - h0) * (w1 - w0)); }
-  return f32((min(h1, i32(p.inHeight)) - max(h0, 0)) * (min(w1, i32(p.inWidth)) - max(w0, 0)));
-}
 
 @compute @workgroup_size(256, 1, 1)
 fn main(@builtin(global_invocation_id) gid: vec3u) {

@@ -6,15 +6,9 @@
 //   atomics and the sum order is fixed: results are deterministic.
 // Layouts: columns (N, C·kh·kw, Ho·Wo), dInput (N, C, H, W), row-major f32. dInput is overwritten.
 // Bindings: 0 uniform Params, 1 columns (read), 2 dInput (write).
+// Prepended when loaded: common/unfold_params.wgsl (Params).
 // Dispatch: one invocation per input element, 256 per workgroup, linear index
 //   gid.x + gid.y · rowPitch as in im2col.
-
-struct Params {
-  total: u32, rowPitch: u32, channels: u32, height: u32,
-  width: u32, kernelH: u32, kernelW: u32, strideH: u32,
-  strideW: u32, padTop: u32, padLeft: u32, dilationH: u32,
-  dilationW: u32, outHeight: u32, outWidth: u32,
-}
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> columns: array<f32>;

@@ -13,6 +13,7 @@
 // Bindings: 0 uniform Params, 1 x (read), 2 W (read), 3 bias (read; any buffer when !HAS_BIAS),
 //   4 out (write, and read back for the second and later k tiles).
 // Overrides: WG; OC4 ∈ {1, 2} vec4s of output channels; TK ∈ 1…9 columns per tile; HAS_BIAS.
+// Prepended when loaded: common/conv_geometry.wgsl (ConvGeometry), common/conv_columns.wgsl (Params, Col, column, load).
 // Dispatch: x = ceil(N / samplesPerSlice), y = groups · oTiles (ceil(Og / (4·OC4))), z = 1.
 
 override WG: u32 = 64u;
@@ -20,37 +21,11 @@ override OC4: u32 = 2u;
 override TK: u32 = 9u;
 override HAS_BIAS: bool = true;
 
-struct Params {
-  inChannels: u32, channelsPerGroup: u32, height: u32, width: u32,
-  outChannels: u32, outPerGroup: u32, kernelH: u32, kernelW: u32,
-  strideH: u32, strideW: u32, padTop: u32, padLeft: u32,
-  dilationH: u32, dilationW: u32, outHeight: u32, outWidth: u32,
-  batch: u32, samplesPerSlice: u32, oTiles: u32,
-}
-
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read> wt: array<f32>;
 @group(0) @binding(3) var<storage, read> bias: array<f32>;
 @group(0) @binding(4) var<storage, read_write> out: array<f32>;
-
-// Column k as an input tap: channel offset plus row/column shift (as in the grad-weight kernel).
-struct Col { offset: u32, dh: u32, dw: u32 }
-
-fn column(k: u32) -> Col {
-  let taps = p.kernelH * p.kernelW;
-  let kk = min(k, p.channelsPerGroup * taps - 1u);
-  let c = kk / taps;
-  let r = kk % taps;
-  let dh = (r / p.kernelW) * p.dilationH;
-  let dw = (r % p.kernelW) * p.dilationW;
-  return Col(c * p.height * p.width + dh * p.width + dw, dh, dw);
-}
-
-fn load(base: i32, hb: i32, wb: i32, col: Col) -> f32 {
-  let inside = u32(hb + i32(col.dh)) < p.height && u32(wb + i32(col.dw)) < p.width;
-  return select(0.0, x[u32(select(0, base + i32(col.offset), inside))], inside);
-}
 
 // W[o0 … o0+3, k]; zero for channels past the group and columns past Kg, so clamped loads
 // never add anything.
@@ -72,7 +47,7 @@ fn biasOf(o0: u32, oEnd: u32) -> vec4f {
 }
 
 fn outIndex(n: u32, o: u32, l: u32) -> u32 {
-  return (n * p.outChannels + o) * p.outHeight * p.outWidth + l;
+  return (n * p.geo.outChannels + o) * p.geo.outHeight * p.geo.outWidth + l;
 }
 
 fn previous(n: u32, o0: u32, oEnd: u32, l: u32) -> vec4f {
@@ -90,13 +65,13 @@ fn store(n: u32, o0: u32, oEnd: u32, l: u32, v: vec4f) {
 @compute @workgroup_size(WG, 1, 1)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
   let grp = wid.y / p.oTiles;
-  let oBase = grp * p.outPerGroup;
-  let oEnd = oBase + p.outPerGroup;
+  let oBase = grp * p.geo.outPerGroup;
+  let oEnd = oBase + p.geo.outPerGroup;
   let oa = oBase + (wid.y % p.oTiles) * 4u * OC4;
   let ob = oa + 4u;
-  let pixels = p.outHeight * p.outWidth;
-  let plane = p.height * p.width;
-  let kg = p.channelsPerGroup * p.kernelH * p.kernelW;
+  let pixels = p.geo.outHeight * p.geo.outWidth;
+  let plane = p.geo.height * p.geo.width;
+  let kg = p.geo.channelsPerGroup * p.geo.kernelH * p.geo.kernelW;
   let nLo = min(wid.x * p.samplesPerSlice, p.batch);
   let nHi = min(nLo + p.samplesPerSlice, p.batch);
   let ba = biasOf(oa, oEnd);
@@ -119,11 +94,11 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: ve
       w6b = weights(ob, oEnd, k0 + 6u, kg); w7b = weights(ob, oEnd, k0 + 7u, kg); w8b = weights(ob, oEnd, k0 + 8u, kg);
     }
     for (var n = nLo; n < nHi; n++) {
-      let xBase = i32((n * p.inChannels + grp * p.channelsPerGroup) * plane);
+      let xBase = i32((n * p.geo.inChannels + grp * p.geo.channelsPerGroup) * plane);
       for (var l = lid.x; l < pixels; l += WG) {
-        let hb = i32((l / p.outWidth) * p.strideH) - i32(p.padTop);
-        let wb = i32((l % p.outWidth) * p.strideW) - i32(p.padLeft);
-        let base = xBase + hb * i32(p.width) + wb;
+        let hb = i32((l / p.geo.outWidth) * p.geo.strideH) - i32(p.geo.padTop);
+        let wb = i32((l % p.geo.outWidth) * p.geo.strideW) - i32(p.geo.padLeft);
+        let base = xBase + hb * i32(p.geo.width) + wb;
         var sa = ba;
         var sb = bb;
         if (k0 > 0u) {

@@ -16,6 +16,7 @@
 // Overrides: WG invocations per workgroup; TP ∈ {1, 2, 4} pixels and OC4 ∈ {1, 2, 3, 4} vec4s of
 //   output channels per invocation (unused accumulators fold away at pipeline creation); HAS_BIAS.
 // Uniforms: the geometry, oTiles, batch, xGroups (the x size of the grid).
+// Prepended when loaded: common/conv_geometry.wgsl (ConvGeometry, Tap).
 // Dispatch: ceil(N·Ho·Wo / (WG·TP)) pixel blocks as x + z·xGroups (x ≤ 65535),
 //   y = groups · oTiles (oTiles = ceil(Og / (4·OC4))).
 
@@ -25,10 +26,7 @@ override OC4: u32 = 2u;
 override HAS_BIAS: bool = true;
 
 struct Params {
-  inChannels: u32, channelsPerGroup: u32, height: u32, width: u32,
-  outChannels: u32, outPerGroup: u32, kernelH: u32, kernelW: u32,
-  strideH: u32, strideW: u32, padTop: u32, padLeft: u32,
-  dilationH: u32, dilationW: u32, outHeight: u32, outWidth: u32,
+  geo: ConvGeometry,
   oTiles: u32, batch: u32, xGroups: u32,
 }
 
@@ -53,36 +51,34 @@ fn biasOf(o0: u32, oEnd: u32) -> vec4f {
 }
 
 // Input offset of one tap for one pixel, and whether it lies inside the image (padding is 0).
-struct Tap { offset: u32, inside: bool }
-
 fn tap(hb: i32, wb: i32, i: u32, j: u32) -> Tap {
-  let h = hb + i32(i * p.dilationH);
-  let w = wb + i32(j * p.dilationW);
+  let h = hb + i32(i * p.geo.dilationH);
+  let w = wb + i32(j * p.geo.dilationW);
   // A negative i32 becomes a huge u32, so one unsigned compare per axis tests both ends.
-  let inside = u32(h) < p.height && u32(w) < p.width;
-  return Tap(select(0u, u32(h) * p.width + u32(w), inside), inside);
+  let inside = u32(h) < p.geo.height && u32(w) < p.geo.width;
+  return Tap(select(0u, u32(h) * p.geo.width + u32(w), inside), inside);
 }
 
 fn store(n: u32, o0: u32, oEnd: u32, l: u32, valid: bool, v: vec4f) {
-  let pixels = p.outHeight * p.outWidth;
+  let pixels = p.geo.outHeight * p.geo.outWidth;
   if (!valid) { return; }
   for (var q = 0u; q < 4u; q++) {
     let o = o0 + q;
-    if (o < oEnd) { out[(n * p.outChannels + o) * pixels + l] = v[q]; }
+    if (o < oEnd) { out[(n * p.geo.outChannels + o) * pixels + l] = v[q]; }
   }
 }
 
 @compute @workgroup_size(WG, 1, 1)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
   let grp = wid.y / p.oTiles;
-  let oBase = grp * p.outPerGroup;
-  let oEnd = oBase + p.outPerGroup;
+  let oBase = grp * p.geo.outPerGroup;
+  let oEnd = oBase + p.geo.outPerGroup;
   let o0 = oBase + (wid.y % p.oTiles) * 4u * OC4;
-  let pixels = p.outHeight * p.outWidth;
-  let plane = p.height * p.width;
-  let taps = p.kernelH * p.kernelW;
-  let kg = p.channelsPerGroup * taps;
-  let xGroup = grp * p.channelsPerGroup * plane;
+  let pixels = p.geo.outHeight * p.geo.outWidth;
+  let plane = p.geo.height * p.geo.width;
+  let taps = p.geo.kernelH * p.geo.kernelW;
+  let kg = p.geo.channelsPerGroup * taps;
+  let xGroup = grp * p.geo.channelsPerGroup * plane;
 
   // Pixel t of this invocation: q = first + t·WG over all samples' pixels (n·Ho·Wo + l), so a
   // small plane does not leave lanes idle; clamped (and not stored) past the end.
@@ -96,18 +92,18 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: ve
   let n1 = q1 / pixels; let l1 = q1 % pixels;
   let n2 = q2 / pixels; let l2 = q2 % pixels;
   let n3 = q3 / pixels; let l3 = q3 % pixels;
-  let xb0 = n0 * p.inChannels * plane + xGroup;
-  let xb1 = n1 * p.inChannels * plane + xGroup;
-  let xb2 = n2 * p.inChannels * plane + xGroup;
-  let xb3 = n3 * p.inChannels * plane + xGroup;
-  let hb0 = i32((l0 / p.outWidth) * p.strideH) - i32(p.padTop);
-  let wb0 = i32((l0 % p.outWidth) * p.strideW) - i32(p.padLeft);
-  let hb1 = i32((l1 / p.outWidth) * p.strideH) - i32(p.padTop);
-  let wb1 = i32((l1 % p.outWidth) * p.strideW) - i32(p.padLeft);
-  let hb2 = i32((l2 / p.outWidth) * p.strideH) - i32(p.padTop);
-  let wb2 = i32((l2 % p.outWidth) * p.strideW) - i32(p.padLeft);
-  let hb3 = i32((l3 / p.outWidth) * p.strideH) - i32(p.padTop);
-  let wb3 = i32((l3 % p.outWidth) * p.strideW) - i32(p.padLeft);
+  let xb0 = n0 * p.geo.inChannels * plane + xGroup;
+  let xb1 = n1 * p.geo.inChannels * plane + xGroup;
+  let xb2 = n2 * p.geo.inChannels * plane + xGroup;
+  let xb3 = n3 * p.geo.inChannels * plane + xGroup;
+  let hb0 = i32((l0 / p.geo.outWidth) * p.geo.strideH) - i32(p.geo.padTop);
+  let wb0 = i32((l0 % p.geo.outWidth) * p.geo.strideW) - i32(p.geo.padLeft);
+  let hb1 = i32((l1 / p.geo.outWidth) * p.geo.strideH) - i32(p.geo.padTop);
+  let wb1 = i32((l1 % p.geo.outWidth) * p.geo.strideW) - i32(p.geo.padLeft);
+  let hb2 = i32((l2 / p.geo.outWidth) * p.geo.strideH) - i32(p.geo.padTop);
+  let wb2 = i32((l2 % p.geo.outWidth) * p.geo.strideW) - i32(p.geo.padLeft);
+  let hb3 = i32((l3 / p.geo.outWidth) * p.geo.strideH) - i32(p.geo.padTop);
+  let wb3 = i32((l3 % p.geo.outWidth) * p.geo.strideW) - i32(p.geo.padLeft);
 
   let r0 = weightRows(o0, oEnd, kg);
   let r1 = weightRows(o0 + 4u, oEnd, kg);
@@ -124,8 +120,8 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: ve
   var acc20 = b0; var acc21 = b1; var acc22 = b2; var acc23 = b3;
   var acc30 = b0; var acc31 = b1; var acc32 = b2; var acc33 = b3;
 
-  for (var i = 0u; i < p.kernelH; i++) {
-    for (var j = 0u; j < p.kernelW; j++) {
+  for (var i = 0u; i < p.geo.kernelH; i++) {
+    for (var j = 0u; j < p.geo.kernelW; j++) {
       let t0 = tap(hb0, wb0, i, j);
       let t1 = tap(hb1, wb1, i, j);
       let t2 = tap(hb2, wb2, i, j);
@@ -134,8 +130,8 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: ve
       var px1 = xb1 + t1.offset;
       var px2 = xb2 + t2.offset;
       var px3 = xb3 + t3.offset;
-      var k = i * p.kernelW + j;
-      for (var c = 0u; c < p.channelsPerGroup; c++) {
+      var k = i * p.geo.kernelW + j;
+      for (var c = 0u; c < p.geo.channelsPerGroup; c++) {
         let x0 = select(0.0, x[px0], t0.inside);
         let w0 = weights(r0, k);
         acc00 += x0 * w0;

@@ -12,6 +12,7 @@
 // Bindings: 0 uniform Params, 1 dOut (read), 2 W (read), 3 dX (write).
 // Overrides: WG; TP ∈ {1, 2, 4} pixels, CC4 ∈ {1, 2, 3, 4} vec4s of input channels per invocation.
 // Uniforms: the geometry, cTiles, batch, xGroups (the x size of the grid).
+// Prepended when loaded: common/conv_geometry.wgsl (ConvGeometry, Tap).
 // Dispatch: ceil(N·H·W / (WG·TP)) pixel blocks as x + z·xGroups (x ≤ 65535),
 //   y = groups · cTiles (cTiles = ceil(Cg / (4·CC4))).
 
@@ -20,10 +21,7 @@ override TP: u32 = 4u;
 override CC4: u32 = 1u;
 
 struct Params {
-  inChannels: u32, channelsPerGroup: u32, height: u32, width: u32,
-  outChannels: u32, outPerGroup: u32, kernelH: u32, kernelW: u32,
-  strideH: u32, strideW: u32, padTop: u32, padLeft: u32,
-  dilationH: u32, dilationW: u32, outHeight: u32, outWidth: u32,
+  geo: ConvGeometry,
   cTiles: u32, batch: u32, xGroups: u32,
 }
 
@@ -34,7 +32,7 @@ struct Params {
 
 // Column offsets (c·kh·kw) of four input channels inside a weight row, clamped to the last one.
 fn weightCols(c0: u32, taps: u32) -> vec4u {
-  let last = p.channelsPerGroup - 1u;
+  let last = p.geo.channelsPerGroup - 1u;
   return vec4u(min(c0, last), min(c0 + 1u, last), min(c0 + 2u, last), min(c0 + 3u, last)) * taps;
 }
 
@@ -43,24 +41,22 @@ fn weights(row: u32, cols: vec4u) -> vec4f {
 }
 
 // The output pixel that tap (i, j) of input pixel (h, w) came from, if any.
-struct Tap { offset: u32, inside: bool }
-
 fn tap(h: u32, w: u32, i: u32, j: u32) -> Tap {
-  let th = i32(h + p.padTop) - i32(i * p.dilationH);
-  let tw = i32(w + p.padLeft) - i32(j * p.dilationW);
-  let oh = u32(th) / p.strideH;
-  let ow = u32(tw) / p.strideW;
-  let inside = th >= 0 && tw >= 0 && oh * p.strideH == u32(th) && ow * p.strideW == u32(tw) && oh < p.outHeight && ow < p.outWidth;
-  return Tap(select(0u, oh * p.outWidth + ow, inside), inside);
+  let th = i32(h + p.geo.padTop) - i32(i * p.geo.dilationH);
+  let tw = i32(w + p.geo.padLeft) - i32(j * p.geo.dilationW);
+  let oh = u32(th) / p.geo.strideH;
+  let ow = u32(tw) / p.geo.strideW;
+  let inside = th >= 0 && tw >= 0 && oh * p.geo.strideH == u32(th) && ow * p.geo.strideW == u32(tw) && oh < p.geo.outHeight && ow < p.geo.outWidth;
+  return Tap(select(0u, oh * p.geo.outWidth + ow, inside), inside);
 }
 
 // c0 counts channels inside the group; shift is the group's first channel.
 fn storeGroup(n: u32, shift: u32, c0: u32, l: u32, valid: bool, v: vec4f) {
-  let plane = p.height * p.width;
+  let plane = p.geo.height * p.geo.width;
   if (!valid) { return; }
   for (var q = 0u; q < 4u; q++) {
     let c = c0 + q;
-    if (c < p.channelsPerGroup) { dX[(n * p.inChannels + shift + c) * plane + l] = v[q]; }
+    if (c < p.geo.channelsPerGroup) { dX[(n * p.geo.inChannels + shift + c) * plane + l] = v[q]; }
   }
 }
 
@@ -68,12 +64,12 @@ fn storeGroup(n: u32, shift: u32, c0: u32, l: u32, valid: bool, v: vec4f) {
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
   let grp = wid.y / p.cTiles;
   let c0 = (wid.y % p.cTiles) * 4u * CC4;
-  let plane = p.height * p.width;
-  let pixels = p.outHeight * p.outWidth;
-  let taps = p.kernelH * p.kernelW;
-  let kg = p.channelsPerGroup * taps;
-  let dGroup = grp * p.outPerGroup * pixels;
-  let wBase = grp * p.outPerGroup * kg;
+  let plane = p.geo.height * p.geo.width;
+  let pixels = p.geo.outHeight * p.geo.outWidth;
+  let taps = p.geo.kernelH * p.geo.kernelW;
+  let kg = p.geo.channelsPerGroup * taps;
+  let dGroup = grp * p.geo.outPerGroup * pixels;
+  let wBase = grp * p.geo.outPerGroup * kg;
 
   // Pixel t of this invocation: q = first + t·WG over all samples' input pixels (n·H·W + l), so
   // a small plane does not leave lanes idle; clamped (and not stored) past the end.
@@ -87,14 +83,14 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: ve
   let n1 = q1 / plane; let l1 = q1 % plane;
   let n2 = q2 / plane; let l2 = q2 % plane;
   let n3 = q3 / plane; let l3 = q3 % plane;
-  let db0 = n0 * p.outChannels * pixels + dGroup;
-  let db1 = n1 * p.outChannels * pixels + dGroup;
-  let db2 = n2 * p.outChannels * pixels + dGroup;
-  let db3 = n3 * p.outChannels * pixels + dGroup;
-  let h0 = l0 / p.width; let w0 = l0 % p.width;
-  let h1 = l1 / p.width; let w1 = l1 % p.width;
-  let h2 = l2 / p.width; let w2 = l2 % p.width;
-  let h3 = l3 / p.width; let w3 = l3 % p.width;
+  let db0 = n0 * p.geo.outChannels * pixels + dGroup;
+  let db1 = n1 * p.geo.outChannels * pixels + dGroup;
+  let db2 = n2 * p.geo.outChannels * pixels + dGroup;
+  let db3 = n3 * p.geo.outChannels * pixels + dGroup;
+  let h0 = l0 / p.geo.width; let w0 = l0 % p.geo.width;
+  let h1 = l1 / p.geo.width; let w1 = l1 % p.geo.width;
+  let h2 = l2 / p.geo.width; let w2 = l2 % p.geo.width;
+  let h3 = l3 / p.geo.width; let w3 = l3 % p.geo.width;
 
   let k0 = weightCols(c0, taps);
   let k1 = weightCols(c0 + 4u, taps);
@@ -106,8 +102,8 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: ve
   var acc20 = vec4f(0.0); var acc21 = vec4f(0.0); var acc22 = vec4f(0.0); var acc23 = vec4f(0.0);
   var acc30 = vec4f(0.0); var acc31 = vec4f(0.0); var acc32 = vec4f(0.0); var acc33 = vec4f(0.0);
 
-  for (var i = 0u; i < p.kernelH; i++) {
-    for (var j = 0u; j < p.kernelW; j++) {
+  for (var i = 0u; i < p.geo.kernelH; i++) {
+    for (var j = 0u; j < p.geo.kernelW; j++) {
       let t0 = tap(h0, w0, i, j);
       let t1 = tap(h1, w1, i, j);
       let t2 = tap(h2, w2, i, j);
@@ -116,8 +112,8 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: ve
       var pd1 = db1 + t1.offset;
       var pd2 = db2 + t2.offset;
       var pd3 = db3 + t3.offset;
-      var row = wBase + i * p.kernelW + j;
-      for (var o = 0u; o < p.outPerGroup; o++) {
+      var row = wBase + i * p.geo.kernelW + j;
+      for (var o = 0u; o < p.geo.outPerGroup; o++) {
         let d0 = select(0.0, dOut[pd0], t0.inside);
         let v0 = weights(row, k0);
         acc00 += d0 * v0;
@@ -152,7 +148,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: ve
     }
   }
 
-  let shift = grp * p.channelsPerGroup;
+  let shift = grp * p.geo.channelsPerGroup;
   let v0 = first < total;
   let v1 = first + WG < total;
   let v2 = first + 2u * WG < total;

@@ -14,6 +14,7 @@
 //   m = O, n = Kg, batch 1).
 // Bindings: 0 uniform Params, 1 x (read), 2 dOut (read), 3 partials (write).
 // Overrides: WG; OC4 ∈ {1, 2, 3, 4} vec4s of output channels and TK ∈ 1…9 columns per lane.
+// Prepended when loaded: common/conv_geometry.wgsl (ConvGeometry), common/conv_columns.wgsl (Params, Col, column, load).
 // Dispatch: x = ceil(N / samplesPerSlice), y = groups · oTiles (ceil(Og / (4·OC4))),
 //   z = ceil(Kg / TK).
 
@@ -21,60 +22,33 @@ override WG: u32 = 64u;
 override OC4: u32 = 2u;
 override TK: u32 = 9u;
 
-struct Params {
-  inChannels: u32, channelsPerGroup: u32, height: u32, width: u32,
-  outChannels: u32, outPerGroup: u32, kernelH: u32, kernelW: u32,
-  strideH: u32, strideW: u32, padTop: u32, padLeft: u32,
-  dilationH: u32, dilationW: u32, outHeight: u32, outWidth: u32,
-  batch: u32, samplesPerSlice: u32, oTiles: u32,
-}
-
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read> dOut: array<f32>;
 @group(0) @binding(3) var<storage, read_write> partials: array<f32>;
-
-// Column k of the group's weight matrix as an input tap: channel offset plus row/column shift.
-struct Col { offset: u32, dh: u32, dw: u32 }
-
-fn column(k: u32) -> Col {
-  let taps = p.kernelH * p.kernelW;
-  let kk = min(k, p.channelsPerGroup * taps - 1u);
-  let c = kk / taps;
-  let r = kk % taps;
-  let dh = (r / p.kernelW) * p.dilationH;
-  let dw = (r % p.kernelW) * p.dilationW;
-  return Col(c * p.height * p.width + dh * p.width + dw, dh, dw);
-}
-
-// x at column col for the pixel whose window starts at (hb, wb) (at offset base), 0 outside.
-fn load(base: i32, hb: i32, wb: i32, col: Col) -> f32 {
-  let inside = u32(hb + i32(col.dh)) < p.height && u32(wb + i32(col.dw)) < p.width;
-  return select(0.0, x[u32(select(0, base + i32(col.offset), inside))], inside);
-}
 
 fn dOutRows(o0: u32, oEnd: u32, pixels: u32) -> vec4u {
   return vec4u(min(o0, oEnd - 1u), min(o0 + 1u, oEnd - 1u), min(o0 + 2u, oEnd - 1u), min(o0 + 3u, oEnd - 1u)) * pixels;
 }
 
 fn store(slice: u32, o0: u32, oEnd: u32, k: u32, v: vec4f) {
-  let kg = p.channelsPerGroup * p.kernelH * p.kernelW;
+  let kg = p.geo.channelsPerGroup * p.geo.kernelH * p.geo.kernelW;
   if (k >= kg) { return; }
   for (var q = 0u; q < 4u; q++) {
     let o = o0 + q;
-    if (o < oEnd) { partials[(slice * p.outChannels + o) * kg + k] = v[q]; }
+    if (o < oEnd) { partials[(slice * p.geo.outChannels + o) * kg + k] = v[q]; }
   }
 }
 
 @compute @workgroup_size(WG, 1, 1)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
   let grp = wid.y / p.oTiles;
-  let oBase = grp * p.outPerGroup;
-  let oEnd = oBase + p.outPerGroup;
+  let oBase = grp * p.geo.outPerGroup;
+  let oEnd = oBase + p.geo.outPerGroup;
   let o0 = oBase + (wid.y % p.oTiles) * 4u * OC4;
   let k0 = wid.z * TK;
-  let pixels = p.outHeight * p.outWidth;
-  let plane = p.height * p.width;
+  let pixels = p.geo.outHeight * p.geo.outWidth;
+  let plane = p.geo.height * p.geo.width;
   let nLo = min(wid.x * p.samplesPerSlice, p.batch);
   let nHi = min(nLo + p.samplesPerSlice, p.batch);
 
@@ -101,12 +75,12 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: ve
   var acc6d = vec4f(0.0); var acc7d = vec4f(0.0); var acc8d = vec4f(0.0);
 
   for (var n = nLo; n < nHi; n++) {
-    let dBase = n * p.outChannels * pixels;
-    let xBase = i32((n * p.inChannels + grp * p.channelsPerGroup) * plane);
+    let dBase = n * p.geo.outChannels * pixels;
+    let xBase = i32((n * p.geo.inChannels + grp * p.geo.channelsPerGroup) * plane);
     for (var l = lid.x; l < pixels; l += WG) {
-      let hb = i32((l / p.outWidth) * p.strideH) - i32(p.padTop);
-      let wb = i32((l % p.outWidth) * p.strideW) - i32(p.padLeft);
-      let base = xBase + hb * i32(p.width) + wb;
+      let hb = i32((l / p.geo.outWidth) * p.geo.strideH) - i32(p.geo.padTop);
+      let wb = i32((l % p.geo.outWidth) * p.geo.strideW) - i32(p.geo.padLeft);
+      let base = xBase + hb * i32(p.geo.width) + wb;
       let d = dBase + l;
       let da = vec4f(dOut[d + ra.x], dOut[d + ra.y], dOut[d + ra.z], dOut[d + ra.w]);
       var db = vec4f(0.0);

@@ -5,16 +5,10 @@
 //   GEMM of sample n and group g reads rows [g·Kg, (g+1)·Kg) of columns[n].
 // Layouts: input (N, C, H, W), columns (N, C·kh·kw, Ho·Wo), both row-major f32.
 // Bindings: 0 uniform Params, 1 input (read), 2 columns (write).
+// Prepended when loaded: common/unfold_params.wgsl (Params).
 // Dispatch: one invocation per column element, 256 per workgroup, linear index
 //   gid.x + gid.y · rowPitch (rowPitch = 256 · workgroups in x), so the grid may be 2-D when the
 //   element count exceeds 65535 workgroups.
-
-struct Params {
-  total: u32, rowPitch: u32, channels: u32, height: u32,
-  width: u32, kernelH: u32, kernelW: u32, strideH: u32,
-  strideW: u32, padTop: u32, padLeft: u32, dilationH: u32,
-  dilationW: u32, outHeight: u32, outWidth: u32,
-}
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> input: array<f32>;

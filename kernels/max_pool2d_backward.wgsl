@@ -17,27 +17,16 @@
 //   read only with RELU, and the op binds dY there without it).
 // Uniforms: total = N·C·H·W; the rest as in max_pool2d.wgsl.
 // Override constants: RELU (see What).
+// Prepended when loaded: common/pool_params.wgsl (Params), common/is_nan.wgsl.
 // Dispatch: one invocation per input element, 256 per workgroup, linear index gid.x + gid.y · rowPitch.
 
 override RELU: bool = false;
-
-struct Params {
-  total: u32, rowPitch: u32, inHeight: u32, inWidth: u32,
-  outHeight: u32, outWidth: u32, kernelH: u32, kernelW: u32,
-  strideH: u32, strideW: u32, padH: u32, padW: u32,
-  dilationH: u32, dilationW: u32, countIncludePad: u32,
-}
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> dY: array<f32>;
 @group(0) @binding(2) var<storage, read> argmax: array<u32>;
 @group(0) @binding(3) var<storage, read_write> dX: array<f32>;
 @group(0) @binding(4) var<storage, read> reluOutput: array<f32>;
-
-// Bit test, because WGSL lets comparisons with NaN return an indeterminate value.
-fn isNan(v: f32) -> bool {
-  return (bitcast<u32>(v) & 0x7fffffffu) > 0x7f800000u;
-}
 
 // Whether window o passes its gradient on: always without RELU, else where relu(max) is > 0 or NaN.
 fn passes(o: u32) -> bool {

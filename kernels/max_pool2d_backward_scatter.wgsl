@@ -18,28 +18,17 @@
 // Uniforms: total = N·C·Ho·Wo; the rest as in max_pool2d.wgsl (padding, dilation unused here).
 // Override constants: RELU (see What); WINDOW_2X2: kh = kw = 2, stores unrolled (SwiftShader runs
 //   loops slowly per lane).
+// Prepended when loaded: common/pool_params.wgsl (Params), common/is_nan.wgsl.
 // Dispatch: one invocation per output element, 256 per workgroup, linear index gid.x + gid.y · rowPitch.
 
 override RELU: bool = false;
 override WINDOW_2X2: bool = false;
-
-struct Params {
-  total: u32, rowPitch: u32, inHeight: u32, inWidth: u32,
-  outHeight: u32, outWidth: u32, kernelH: u32, kernelW: u32,
-  strideH: u32, strideW: u32, padH: u32, padW: u32,
-  dilationH: u32, dilationW: u32, countIncludePad: u32,
-}
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> dY: array<f32>;
 @group(0) @binding(2) var<storage, read> argmax: array<u32>;
 @group(0) @binding(3) var<storage, read_write> dX: array<f32>;
 @group(0) @binding(4) var<storage, read> reluOutput: array<f32>;
-
-// Bit test, because WGSL lets comparisons with NaN return an indeterminate value.
-fn isNan(v: f32) -> bool {
-  return (bitcast<u32>(v) & 0x7fffffffu) > 0x7f800000u;
-}
 
 @compute @workgroup_size(256, 1, 1)
 fn main(@builtin(global_invocation_id) gid: vec3u) {

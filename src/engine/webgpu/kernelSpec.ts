@@ -2,17 +2,27 @@
 // bindings, the layout of its uniform struct and its workgroup size. The dispatch geometry
 // is computed by the op that uses it (see ops/*.ts).
 
+import { type WgslPart, composeWgsl } from './wgslShared';
+
 export type UniformType = 'u32' | 'i32' | 'f32';
 
 export interface KernelSpec {
   name: string;
+  /** The kernel's own .wgsl file (a `?raw` import). */
   source: string;
+  /** Shared pieces (kernels/common/*.wgsl) put in front of source when the pipeline is built. */
+  shared?: readonly WgslPart[];
   entryPoint?: string;
   /** Storage bindings after binding 0 (the uniform struct), in binding order. */
   storage: ReadonlyArray<{ name: string; access: 'read' | 'read_write' }>;
   /** Fields of the uniform struct at binding 0, in declaration order (each 4 bytes). */
   uniforms: ReadonlyArray<readonly [string, UniformType]>;
   workgroupSize: readonly [number, number, number];
+}
+
+/** The WGSL text the shader module is compiled from: the shared pieces, then the kernel. */
+export function shaderSource(spec: KernelSpec): string {
+  return composeWgsl(spec.name, spec.source, spec.shared ?? []);
 }
 
 /** Pack uniform values into the struct layout (4-byte fields, padded to 16 bytes). */

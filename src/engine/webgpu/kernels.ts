@@ -1,5 +1,6 @@
-// The registry of WGSL kernels: each .wgsl file with its bindings and uniform layout.
-// The layouts here must match the `struct Params` and bindings declared in each file's header.
+// The registry of the conv-core WGSL kernels: each .wgsl file with its bindings and uniform
+// layout. test/engine/webgpu/kernelSpecs.test.ts checks every spec's uniforms, bindings and
+// shared pieces against the WGSL text (no GPU needed).
 
 import gemmSource from '../../../kernels/gemm.wgsl?raw';
 import im2colSource from '../../../kernels/im2col.wgsl?raw';
@@ -7,11 +8,13 @@ import col2imSource from '../../../kernels/col2im.wgsl?raw';
 import biasAddSource from '../../../kernels/bias_add.wgsl?raw';
 import biasGradSource from '../../../kernels/bias_grad.wgsl?raw';
 import type { KernelSpec } from './kernelSpec';
+import { UNFOLD_PARAMS } from './wgslShared';
 
 const u32 = 'u32' as const;
 const f32 = 'f32' as const;
 
-const unfoldUniforms = [
+/** common/unfold_params.wgsl */
+export const UNFOLD_UNIFORMS = [
   ['total', u32], ['rowPitch', u32], ['channels', u32], ['height', u32],
   ['width', u32], ['kernelH', u32], ['kernelW', u32], ['strideH', u32],
   ['strideW', u32], ['padTop', u32], ['padLeft', u32], ['dilationH', u32],
@@ -36,16 +39,18 @@ export const GEMM: KernelSpec = {
 export const IM2COL: KernelSpec = {
   name: 'im2col',
   source: im2colSource,
+  shared: [UNFOLD_PARAMS],
   storage: [{ name: 'input', access: 'read' }, { name: 'columns', access: 'read_write' }],
-  uniforms: unfoldUniforms,
+  uniforms: UNFOLD_UNIFORMS,
   workgroupSize: [256, 1, 1],
 };
 
 export const COL2IM: KernelSpec = {
   name: 'col2im',
   source: col2imSource,
+  shared: [UNFOLD_PARAMS],
   storage: [{ name: 'columns', access: 'read' }, { name: 'dInput', access: 'read_write' }],
-  uniforms: unfoldUniforms,
+  uniforms: UNFOLD_UNIFORMS,
   workgroupSize: [256, 1, 1],
 };
 

@@ -1,7 +1,7 @@
 // Pipelines cached by kernel name + override constants (compiling WGSL is the slow part of
 // the first step; after that every dispatch finds its pipeline here).
 
-import type { KernelSpec } from './kernelSpec';
+import { type KernelSpec, shaderSource } from './kernelSpec';
 
 export type OverrideConstants = Record<string, number | boolean>;
 
@@ -47,7 +47,7 @@ export class PipelineCache {
   private moduleFor(spec: KernelSpec): GPUShaderModule {
     let module = this.modules.get(spec.name);
     if (!module) {
-      module = this.device.createShaderModule({ label: `${spec.name}.wgsl`, code: spec.source });
+      module = this.device.createShaderModule({ label: `${spec.name}.wgsl`, code: shaderSource(spec) });
       this.modules.set(spec.name, module);
     }
     return module;

@@ -7,22 +7,26 @@ import activationBackwardSource from '../../../../kernels/activation_backward.wg
 import type { GpuContext } from '../context';
 import type { GpuTensor } from '../gpuTensor';
 import { type KernelSpec, linearGrid } from '../kernelSpec';
+import { ACTIVATION_PARAMS, IS_NAN } from '../wgslShared';
 
-const uniforms = [['total', 'u32'], ['rowPitch', 'u32'], ['slope', 'f32']] as const;
+/** common/activation_params.wgsl */
+export const ACTIVATION_UNIFORMS = [['total', 'u32'], ['rowPitch', 'u32'], ['slope', 'f32']] as const;
 
 export const ACTIVATION: KernelSpec = {
   name: 'activation',
   source: activationSource,
+  shared: [ACTIVATION_PARAMS, IS_NAN],
   storage: [{ name: 'x', access: 'read' }, { name: 'y', access: 'read_write' }],
-  uniforms,
+  uniforms: ACTIVATION_UNIFORMS,
   workgroupSize: [256, 1, 1],
 };
 
 export const ACTIVATION_BACKWARD: KernelSpec = {
   name: 'activation_backward',
   source: activationBackwardSource,
+  shared: [ACTIVATION_PARAMS, IS_NAN],
   storage: [{ name: 'saved', access: 'read' }, { name: 'dY', access: 'read' }, { name: 'dX', access: 'read_write' }],
-  uniforms,
+  uniforms: ACTIVATION_UNIFORMS,
   workgroupSize: [256, 1, 1],
 };
 

@@ -12,45 +12,54 @@ import { IMPLICIT_WG, implicitForwardPlan, implicitGradInputPlan, implicitGradWe
 import type { GpuContext } from '../context';
 import type { GpuTensor } from '../gpuTensor';
 import { type KernelSpec, linearGrid } from '../kernelSpec';
+import { CONV_COLUMNS, CONV_GEOMETRY } from '../wgslShared';
 import { GEMM_SPLIT_REDUCE } from './gemmTiled';
 
 const u32 = 'u32' as const;
-const geometryUniforms = [
+/** common/conv_geometry.wgsl: the `geo` member every conv kernel's Params starts with. */
+export const CONV_GEOMETRY_UNIFORMS = [
   ['inChannels', u32], ['channelsPerGroup', u32], ['height', u32], ['width', u32],
   ['outChannels', u32], ['outPerGroup', u32], ['kernelH', u32], ['kernelW', u32],
   ['strideH', u32], ['strideW', u32], ['padTop', u32], ['padLeft', u32],
   ['dilationH', u32], ['dilationW', u32], ['outHeight', u32], ['outWidth', u32],
 ] as const;
 
+/** common/conv_columns.wgsl: the Params of the two column-tile kernels. */
+export const COLUMN_TILE_UNIFORMS = [...CONV_GEOMETRY_UNIFORMS, ['batch', u32], ['samplesPerSlice', u32], ['oTiles', u32]] as const;
+
 export const CONV_IMPLICIT_FORWARD: KernelSpec = {
   name: 'conv_implicit_forward',
   source: forwardSource,
+  shared: [CONV_GEOMETRY],
   storage: [{ name: 'x', access: 'read' }, { name: 'weight', access: 'read' }, { name: 'bias', access: 'read' }, { name: 'out', access: 'read_write' }],
-  uniforms: [...geometryUniforms, ['oTiles', u32], ['batch', u32], ['xGroups', u32]],
+  uniforms: [...CONV_GEOMETRY_UNIFORMS, ['oTiles', u32], ['batch', u32], ['xGroups', u32]],
   workgroupSize: [IMPLICIT_WG, 1, 1],
 };
 
 export const CONV_IMPLICIT_GRAD_INPUT: KernelSpec = {
   name: 'conv_implicit_grad_input',
   source: gradInputSource,
+  shared: [CONV_GEOMETRY],
   storage: [{ name: 'dOut', access: 'read' }, { name: 'weight', access: 'read' }, { name: 'dX', access: 'read_write' }],
-  uniforms: [...geometryUniforms, ['cTiles', u32], ['batch', u32], ['xGroups', u32]],
+  uniforms: [...CONV_GEOMETRY_UNIFORMS, ['cTiles', u32], ['batch', u32], ['xGroups', u32]],
   workgroupSize: [IMPLICIT_WG, 1, 1],
 };
 
 export const CONV_IMPLICIT_GRAD_WEIGHT: KernelSpec = {
   name: 'conv_implicit_grad_weight',
   source: gradWeightSource,
+  shared: [CONV_GEOMETRY, CONV_COLUMNS],
   storage: [{ name: 'x', access: 'read' }, { name: 'dOut', access: 'read' }, { name: 'partials', access: 'read_write' }],
-  uniforms: [...geometryUniforms, ['batch', u32], ['samplesPerSlice', u32], ['oTiles', u32]],
+  uniforms: COLUMN_TILE_UNIFORMS,
   workgroupSize: [IMPLICIT_WG, 1, 1],
 };
 
 export const CONV_DIRECT_FORWARD: KernelSpec = {
   name: 'conv_direct_forward',
   source: directForwardSource,
+  shared: [CONV_GEOMETRY, CONV_COLUMNS],
   storage: [{ name: 'x', access: 'read' }, { name: 'weight', access: 'read' }, { name: 'bias', access: 'read' }, { name: 'out', access: 'read_write' }],
-  uniforms: [...geometryUniforms, ['batch', u32], ['samplesPerSlice', u32], ['oTiles', u32]],
+  uniforms: COLUMN_TILE_UNIFORMS,
   workgroupSize: [IMPLICIT_WG, 1, 1],
 };
 

@@ -16,17 +16,19 @@ import type { GpuContext } from '../context';
 import type { OverrideConstants } from '../pipelineCache';
 import type { GpuTensor } from '../gpuTensor';
 import { type KernelSpec, linearGrid } from '../kernelSpec';
+import { AVG_POOL_DIVISOR, IS_NAN, POOL_PARAMS, type WgslPart } from '../wgslShared';
 
 const u32 = 'u32' as const;
-const poolUniforms = [
+/** common/pool_params.wgsl */
+export const POOL_UNIFORMS = [
   ['total', u32], ['rowPitch', u32], ['inHeight', u32], ['inWidth', u32],
   ['outHeight', u32], ['outWidth', u32], ['kernelH', u32], ['kernelW', u32],
   ['strideH', u32], ['strideW', u32], ['padH', u32], ['padW', u32],
   ['dilationH', u32], ['dilationW', u32], ['countIncludePad', u32],
 ] as const;
 
-const spec = (name: string, source: string, storage: KernelSpec['storage']): KernelSpec => ({
-  name, source, storage, uniforms: poolUniforms, workgroupSize: [256, 1, 1],
+const spec = (name: string, source: string, storage: KernelSpec['storage'], shared: WgslPart[]): KernelSpec => ({
+  name, source, shared: [POOL_PARAMS, ...shared], storage, uniforms: POOL_UNIFORMS, workgroupSize: [256, 1, 1],
 });
 
 const maxPoolForwardStorage: KernelSpec['storage'] = [
@@ -37,14 +39,14 @@ const maxPoolBackwardStorage: KernelSpec['storage'] = [
   { name: 'dY', access: 'read' }, { name: 'argmax', access: 'read' }, { name: 'dX', access: 'read_write' }, { name: 'reluOutput', access: 'read' },
 ];
 
-export const MAX_POOL2D = spec('max_pool2d', maxPoolSource, maxPoolForwardStorage);
-export const MAX_POOL2D_TILED: KernelSpec = { ...spec('max_pool2d_tiled', maxPoolSource, maxPoolForwardStorage), entryPoint: 'main_tiled' };
-export const MAX_POOL2D_BACKWARD = spec('max_pool2d_backward', maxPoolBackwardSource, maxPoolBackwardStorage);
-export const MAX_POOL2D_BACKWARD_SCATTER = spec('max_pool2d_backward_scatter', maxPoolBackwardScatterSource, maxPoolBackwardStorage);
-export const AVG_POOL2D = spec('avg_pool2d', avgPoolSource, [{ name: 'x', access: 'read' }, { name: 'y', access: 'read_write' }]);
+export const MAX_POOL2D = spec('max_pool2d', maxPoolSource, maxPoolForwardStorage, [IS_NAN]);
+export const MAX_POOL2D_TILED: KernelSpec = { ...spec('max_pool2d_tiled', maxPoolSource, maxPoolForwardStorage, [IS_NAN]), entryPoint: 'main_tiled' };
+export const MAX_POOL2D_BACKWARD = spec('max_pool2d_backward', maxPoolBackwardSource, maxPoolBackwardStorage, [IS_NAN]);
+export const MAX_POOL2D_BACKWARD_SCATTER = spec('max_pool2d_backward_scatter', maxPoolBackwardScatterSource, maxPoolBackwardStorage, [IS_NAN]);
+export const AVG_POOL2D = spec('avg_pool2d', avgPoolSource, [{ name: 'x', access: 'read' }, { name: 'y', access: 'read_write' }], [AVG_POOL_DIVISOR]);
 export const AVG_POOL2D_BACKWARD = spec('avg_pool2d_backward', avgPoolBackwardSource, [
   { name: 'dY', access: 'read' }, { name: 'dX', access: 'read_write' },
-]);
+], [AVG_POOL_DIVISOR]);
 
 /** One dispatch of any pool kernel over `total` invocations; exported so tests can run a
  *  kernel the ops below would not pick (the general max pool on a tiled geometry). */
