@@ -56,6 +56,8 @@ export const DatasetNameSchema = z
 export const DatasetSourceSchema = z.object({
   kind: z.enum(DATASET_SOURCE_KINDS),
   path: z.string().optional(),
+  /** Folder imports: how each image was fitted to height × width (older manifests lack it). */
+  fit: z.enum(['resize', 'center-crop', 'pad']).optional(),
 });
 export type DatasetSource = z.infer<typeof DatasetSourceSchema>;
 
@@ -134,4 +136,6 @@ export interface LoadedDataset {
   /** Per-channel mean and std of the train split, 0..1 units. */
   mean: number[];
   std: number[];
+  /** How a folder import fitted each image to height × width; absent for IDX, CIFAR-10, builtin. */
+  fit?: 'resize' | 'center-crop' | 'pad';
 }

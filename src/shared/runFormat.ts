@@ -67,6 +67,10 @@ export const runManifestSchema = z.looseObject({
   /** The model spec text the model was built from. */
   modelSpec: z.string(),
   dataset: z.looseObject({ id: z.string(), name: z.string().optional() }),
+  /** How to feed the model an image (src/shared/runRecord.ts; docs/formats/run.md). Absent in runs
+   *  made before it was recorded; checked with parsePreprocessing where it is used, so a damaged
+   *  one is a clear message there rather than an unreadable run. */
+  preprocessing: z.unknown().optional(),
   seed: z.number().int(),
   /** GPU adapter info (vendor, architecture, ...) or null when not known. */
   adapter: z.unknown(),

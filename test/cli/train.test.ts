@@ -23,8 +23,8 @@ describe('convlab train', () => {
     const r = train(home, ['--max-steps', '6', '--batch', '32', '--json', '--name', 'smoke']);
     expect(r.code, r.stderr).toBe(0);
     const result = JSON.parse(r.stdout.trim().split('\n').pop()!);
-    expect(Object.keys(result).sort()).toEqual(['epochs', 'images_per_second', 'run_id', 'steps', 'train_loss', 'val_accuracy', 'val_loss']);
-    expect(result.steps).toBe(6);
+    expect(Object.keys(result).sort()).toEqual(['epochs', 'images_per_second', 'run_id', 'status', 'steps', 'stop_reason', 'train_loss', 'val_accuracy', 'val_loss']);
+    expect(result).toMatchObject({ steps: 6, status: 'completed', stop_reason: 'stopped at the step cap (6 steps)' });
     expect(result.val_accuracy).toBeGreaterThan(0.1);
     const store = new RunStore(home);
     const run = await store.get(result.run_id);
@@ -34,7 +34,40 @@ describe('convlab train', () => {
     expect(steps).toHaveLength(6);
     expect(Object.keys(steps[0]!.gradNorms as object)).toEqual(['0.weight', '0.bias', '3.weight', '3.bias', '7.weight', '7.bias']);
     const checkpoints = await store.listCheckpoints(run.id);
-    expect(checkpoints.map((c) => c.name)).toContain('epoch-0-step-6');
+    // Stopped mid-epoch by the cap: no epoch-N, but the newest weights (also the best: the only
+    // validated ones) and the optimizer state a resume needs.
+    expect(checkpoints.map((c) => c.name)).toEqual(['best', 'last', 'last-optimizer']);
+    expect(run.preprocessing).toMatchObject({ input: [1, 28, 28], fit: 'resize', classes: expect.arrayContaining(['T-shirt/top']) });
+  }, 240_000);
+
+  it('Ctrl-C stops after the step, saves, records the run as stopped and exits with status 130', async () => {
+    const home = tempHome();
+    const child = spawn(process.execPath, [bin, 'train', '--backend', 'cpu', '--home', home, '--batch', '16', '--json'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    const store = new RunStore(home);
+    const deadline = Date.now() + 120_000;
+    for (let steps = 0; steps < 5 && Date.now() < deadline; ) {
+      await new Promise((r) => setTimeout(r, 300));
+      const runs = await store.list().catch(() => []);
+      if (runs[0]) steps = (await store.readMetrics(runs[0].id)).filter((m) => m.kind === 'step').length;
+    }
+    child.kill('SIGINT');
+    const code = await new Promise((r) => child.once('exit', r));
+    expect(code).toBe(130);
+    const result = JSON.parse(stdout.trim().split('\n').pop()!);
+    const run = await store.get(result.run_id);
+    expect(run.status).toBe('stopped');
+    expect((await store.listCheckpoints(run.id)).map((c) => c.name)).toContain('last-optimizer');
+    expect(run.summary.steps).toBe(result.steps);
+  }, 240_000);
+
+  it('takes --early-stop and --no-shuffle, and records them in the run', async () => {
+    const home = tempHome();
+    const r = train(home, ['--max-steps', '3', '--early-stop', '2', '--no-shuffle', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const run = await new RunStore(home).get(JSON.parse(r.stdout.trim().split('\n').pop()!).run_id);
+    expect(run.config).toMatchObject({ train: { earlyStop: 2, shuffle: false } });
   }, 240_000);
 
   it('fine-tunes from an exported safetensors checkpoint (--init), and refuses one that does not fit', async () => {

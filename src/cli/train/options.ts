@@ -30,6 +30,8 @@ With no options, trains the reference model on the embedded Fashion-MNIST subset
   --schedule S      constant (default), step:EPOCHS:GAMMA or cosine[:MIN_LR], optionally +warmup:STEPS
   --seed N          seed for initial weights, shuffling and dropout (default 1)
   --max-steps N     stop after N steps
+  --early-stop N    end (as completed) after N epochs without a better validation accuracy
+  --no-shuffle      the same batch order every epoch (PyTorch's shuffle=False)
   --val-split F     validation fraction when --data imports files (default 0.1)
   --name NAME       run name
   --resume RUN_ID   continue a run from its last checkpoint, with its own settings, to its
@@ -52,6 +54,8 @@ export interface TrainOptions {
   schedule: ScheduleConfig;
   seed: number;
   maxSteps?: number;
+  earlyStop?: number;
+  shuffle: boolean;
   valSplit?: number;
   name?: string;
   resume?: string;
@@ -71,7 +75,7 @@ export function parseTrainOptions(argv: string[]): TrainOptions {
     options: {
       data: { type: 'string' }, model: { type: 'string' }, epochs: { type: 'string' }, batch: { type: 'string' },
       lr: { type: 'string' }, optimizer: { type: 'string' }, momentum: { type: 'string' }, nesterov: { type: 'boolean' },
-      'weight-decay': { type: 'string' }, schedule: { type: 'string' }, seed: { type: 'string' }, 'max-steps': { type: 'string' },
+      'weight-decay': { type: 'string' }, schedule: { type: 'string' }, seed: { type: 'string' }, 'max-steps': { type: 'string' }, 'early-stop': { type: 'string' }, 'no-shuffle': { type: 'boolean' },
       'val-split': { type: 'string' }, name: { type: 'string' }, resume: { type: 'string' }, init: { type: 'string' }, home: { type: 'string' },
       backend: { type: 'string' }, 'conv-algo': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
@@ -100,6 +104,8 @@ export function parseTrainOptions(argv: string[]): TrainOptions {
     schedule: parseSchedule(values.schedule ?? 'constant'),
     seed: int(values.seed ?? '1', '--seed', 0),
     maxSteps: values['max-steps'] === undefined ? undefined : int(values['max-steps'], '--max-steps', 1),
+    earlyStop: values['early-stop'] === undefined ? undefined : int(values['early-stop'], '--early-stop', 1),
+    shuffle: !(values['no-shuffle'] ?? false),
     valSplit,
     name: values.name,
     resume: values.resume,

@@ -19,15 +19,31 @@ import type { TrainControl } from './control';
 import { describeDivergence } from './divergence';
 import { ReadbackPacer } from './readbackPacer';
 import type { StepTimer } from './timer';
+import { checkModelFitsData } from './validate';
 import type { EpochMetrics, NamedTensor, StepMetrics, TrainConfig, TrainData, TrainSummary } from './types';
 
 const PIPELINE_DEPTH = 2;
 
+/** The weights after a validation pass, handed to onCheckpoint. */
+export interface TrainerCheckpoint {
+  /** Epochs completed and steps done. */
+  epoch: number;
+  step: number;
+  /** True at the end of an epoch; false when training ends mid-epoch (a stop, a step cap). */
+  atEpochEnd: boolean;
+  /** The validation result of exactly these weights (NaN without a validation split). */
+  val: { loss: number; accuracy: number };
+  model: NamedTensor[];
+  optimizer: NamedTensor[];
+}
+
 export interface TrainerHooks {
   onStep?(m: StepMetrics): void;
-  onEpoch?(m: EpochMetrics): void | Promise<void>;
-  /** At each epoch end, with the model's state_dict and the optimizer state. */
-  onCheckpoint?(c: { epoch: number; step: number; model: NamedTensor[]; optimizer: NamedTensor[] }): Promise<void>;
+  /** Resolving to 'stop' ends training after this epoch's checkpoint, as completed (early stopping). */
+  onEpoch?(m: EpochMetrics): void | 'stop' | Promise<void | 'stop'>;
+  /** After every validation pass (each epoch end, and once more if training ends mid-epoch),
+   *  with the model's state_dict and the optimizer state. */
+  onCheckpoint?(c: TrainerCheckpoint): Promise<void>;
 }
 
 export interface TrainerOptions {
@@ -58,22 +74,17 @@ export class Trainer<B> {
   private lastRate = { time: performance.now(), images: 0 };
   private imagesSeen = 0;
   private divergence: string | undefined;
+  /** The step whose weights were last validated and checkpointed (-1: none yet). */
+  private validatedAt = -1;
   private latest = { loss: NaN, accuracy: NaN, imagesPerSecond: 0 };
   private epochTotals = { loss: 0, correct: 0, count: 0 };
   /** Only a device has results to wait for; the CPU backend's are ready when read. */
   private readonly pacer: ReadbackPacer | null;
 
   constructor(readonly be: Backend<B>, readonly config: TrainConfig, readonly data: TrainData, readonly options: TrainerOptions = {}) {
-    const [c, h, w] = config.spec.input;
-    if (c !== data.channels || h !== data.height || w !== data.width) {
-      throw new Error(`the model expects ${c}×${h}×${w} inputs but the dataset has ${data.channels}×${data.height}×${data.width} images`);
-    }
+    checkModelFitsData(config.spec, data);
     this.pacer = be.kind === 'webgpu' ? new ReadbackPacer() : null;
     this.model = new Sequential(config.spec, be, config.seed);
-    const classes = this.model.outputShape([1, c, h, w]);
-    if (classes.length !== 2 || classes[1] !== data.classes) {
-      throw new Error(`the model ends with ${classes.slice(1).join('×')} outputs but the dataset has ${data.classes} classes: the last layer should be linear(${data.classes})`);
-    }
     this.optimizer = new Optimizer(be, this.model.parameters(), config.optimizer);
     be.setScope({ layer: 'data', phase: 'data' });
     this.images = be.uploadBytes(data.images, 'dataset-images');
@@ -123,15 +134,16 @@ export class Trainer<B> {
         trainAccuracy: this.epochTotals.correct / Math.max(1, this.epochTotals.count),
         valLoss: lastVal.loss, valAccuracy: lastVal.accuracy, seconds: (performance.now() - epochStart) / 1000,
       };
-      await options.hooks?.onEpoch?.(m);
-      await this.saveCheckpoint();
+      const verdict = await options.hooks?.onEpoch?.(m);
+      await this.saveCheckpoint(true, lastVal);
+      if (verdict === 'stop') break;
     }
     while (inFlight.length) await this.finishStep(inFlight.shift()!);
     if (this.divergence) status = 'diverged';
-    if (status !== 'diverged' && this.step > 0 && !(this.step % this.stepsPerEpoch === 0 && this.epoch > 0 && Number.isFinite(lastVal.loss))) {
+    if (status !== 'diverged' && this.step > 0 && this.validatedAt !== this.step) {
       // Stopped (or capped by maxSteps) mid-epoch: still report validation for the weights we have.
       lastVal = await this.evaluate();
-      await this.saveCheckpoint();
+      await this.saveCheckpoint(false, lastVal);
     }
     return {
       status, epochs: this.epoch, steps: this.step,
@@ -239,7 +251,7 @@ export class Trainer<B> {
     this.options.hooks?.onStep?.({
       kind: 'step', step: f.step + 1, epoch: f.epoch, loss, accuracy, lr: f.lr,
       imagesPerSecond: this.latest.imagesPerSecond, gradNorms, kernelTimes,
-      timing: this.options.timer?.kind ?? 'coarse', time: (now - this.started) / 1000,
+      timing: this.options.timer?.kind ?? 'coarse', elapsed: (now - this.started) / 1000,
     });
   }
 
@@ -285,11 +297,12 @@ export class Trainer<B> {
     return { loss: loss / val.length, accuracy: correct / val.length };
   }
 
-  private async saveCheckpoint(): Promise<void> {
+  private async saveCheckpoint(atEpochEnd: boolean, val: { loss: number; accuracy: number }): Promise<void> {
+    this.validatedAt = this.step;
     const hook = this.options.hooks?.onCheckpoint;
     if (!hook) return;
     const state = await this.stateDict();
-    await hook({ epoch: this.epoch, step: this.step, ...state });
+    await hook({ epoch: this.epoch, step: this.step, atEpochEnd, val, ...state });
   }
 
   private restore(r: NonNullable<TrainerOptions['resume']>): void {
@@ -304,6 +317,7 @@ export class Trainer<B> {
     }
     this.epoch = r.epoch;
     this.step = r.step;
+    this.validatedAt = r.step; // the checkpoint resumed from was validated when it was saved
   }
 
   private epochOrder(epoch: number): Uint32Array {

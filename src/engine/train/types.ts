@@ -17,6 +17,8 @@ export interface TrainConfig {
   maxSteps?: number;
   /** Shuffle the training set every epoch (PyTorch's DataLoader(shuffle=True)). */
   shuffle: boolean;
+  /** End training (as completed) after this many epochs without a better validation result. */
+  earlyStop?: number;
 }
 
 /** A dataset as the trainer needs it: uint8 images, uploaded to the device once. */
@@ -47,8 +49,8 @@ export interface StepMetrics {
   kernelTimes?: Record<string, number>;
   /** 'timestamp': per-kernel GPU time; 'coarse': whole-step wall time only (no timestamp-query). */
   timing: 'timestamp' | 'coarse';
-  /** Seconds since training started. */
-  time: number;
+  /** Seconds since this training session started (a resumed run starts again at 0). */
+  elapsed: number;
 }
 
 export interface EpochMetrics {
@@ -70,6 +72,8 @@ export interface NamedTensor {
 
 export interface TrainSummary {
   status: 'completed' | 'stopped' | 'diverged';
+  /** Why training ended before its last epoch, when it did (early stopping, a step cap). */
+  stopReason?: string;
   epochs: number;
   steps: number;
   trainLoss: number;

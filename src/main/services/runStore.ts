@@ -45,6 +45,7 @@ export interface RunInit {
   seed: number;
   adapter?: unknown;
   versions?: Record<string, string>;
+  preprocessing?: unknown;
 }
 
 export interface RunScan {
@@ -88,6 +89,7 @@ export class RunStore {
         config: init.config,
         modelSpec: init.modelSpec,
         dataset: init.dataset,
+        ...(init.preprocessing !== undefined ? { preprocessing: init.preprocessing } : {}),
         seed: init.seed,
         adapter: init.adapter ?? null,
         versions: init.versions ?? {},

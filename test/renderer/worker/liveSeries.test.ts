@@ -7,7 +7,7 @@ import { Growable, LiveSeries } from '../../../src/renderer/src/components/train
 function step(n: number, kernelTimes?: Record<string, number>): StepMetrics {
   return {
     kind: 'step', step: n, epoch: 0, loss: 3 - n, accuracy: n / 10, lr: 0.01, imagesPerSecond: 100 * n,
-    gradNorms: { '0.weight': n, '0.bias': n / 10 }, kernelTimes, timing: kernelTimes ? 'timestamp' : 'coarse', time: n / 2,
+    gradNorms: { '0.weight': n, '0.bias': n / 10 }, kernelTimes, timing: kernelTimes ? 'timestamp' : 'coarse', elapsed: n / 2,
   };
 }
 

@@ -91,7 +91,7 @@ async function importWithPool(
   for (;;) {
     const writer = await DatasetWriter.create(home, {
       name: opts.name,
-      source: { kind: 'folder', path: scan.root },
+      source: { kind: 'folder', path: scan.root, fit: opts.fit },
       channels,
       height,
       width,

@@ -56,5 +56,6 @@ export async function loadDataset(home: string, ref: string, opts: { dataRoot?: 
     valIndices: indicesWithFlag(split, SPLIT_VAL),
     mean: manifest.mean,
     std: manifest.std,
+    ...(manifest.source.fit ? { fit: manifest.source.fit } : {}),
   };
 }

@@ -255,7 +255,7 @@ export const useTrainingStore = defineStore('training', () => {
     for (const m of list) s.addStep(m);
     const last = list[list.length - 1]!;
     step.value = last.step;
-    seconds.value = last.time;
+    seconds.value = last.elapsed;
     imagesPerSecond.value = last.imagesPerSecond;
     timing.value = last.timing;
     batcher?.push(...list);

@@ -64,7 +64,7 @@ export class LiveSeries {
     this.accuracy.push(m.accuracy);
     this.lr.push(m.lr);
     this.imagesPerSecond.push(m.imagesPerSecond);
-    this.time.push(m.time);
+    this.time.push(m.elapsed);
     this.timing = m.timing;
     for (const [name, norm] of Object.entries(m.gradNorms)) {
       let g = this.gradNorms.get(name);
