@@ -1,6 +1,10 @@
 // The argv parser every convlab command shares: node:util parseArgs (strict) with messages a user
-// can act on, plus typed readers for numbers and choices. `--flag value` and `--flag=value` both
-// work; booleans take no value; an unknown flag is refused with the list of known ones.
+// can act on, plus typed readers for numbers and choices. The conventions, in one place:
+// - `--flag value` and `--flag=value` both work; booleans take no value (`--json` is one
+//   everywhere); an unknown flag is refused with the list of known ones;
+// - a value of the wrong kind (`--repeat abc`, `--batch 2.5`) is refused, never coerced;
+// - every such mistake is a UsageError: main prints it as one line and exits 2. Any other error
+//   (a missing file, a bad dataset) exits 1.
 import { parseArgs } from 'node:util';
 
 export interface FlagSpec {
@@ -16,7 +20,7 @@ export interface ParsedArgs {
   positionals: string[];
 }
 
-/** A mistake on the command line; main prints its message as one line and exits 1. */
+/** A mistake on the command line; main prints its message as one line and exits 2. */
 export class UsageError extends Error {
   override name = 'UsageError';
 }
@@ -61,7 +65,11 @@ export function numberFlag(args: ParsedArgs, name: string, rule: { integer?: boo
   const inRange = value >= min && (rule.maxExclusive ? value < max : value <= max);
   if (raw.trim() === '' || !Number.isFinite(value) || (rule.integer && !Number.isInteger(value)) || !inRange) {
     const kind = rule.integer ? 'a whole number' : 'a number';
-    const range = Number.isFinite(min) || Number.isFinite(max) ? ` from ${min} to ${rule.maxExclusive ? `below ${max}` : max}` : '';
+    const upper = rule.maxExclusive ? `below ${max}` : String(max);
+    let range = '';
+    if (Number.isFinite(min) && Number.isFinite(max)) range = ` from ${min} to ${upper}`;
+    else if (Number.isFinite(min)) range = ` of at least ${min}`;
+    else if (Number.isFinite(max)) range = rule.maxExclusive ? ` below ${max}` : ` of at most ${max}`;
     throw new UsageError(`--${name} must be ${kind}${range}, got ${JSON.stringify(raw)}`);
   }
   return value;
@@ -72,6 +80,18 @@ export function choiceFlag<T extends string>(args: ParsedArgs, name: string, cho
   if (raw === undefined) return undefined;
   if (!(choices as readonly string[]).includes(raw)) throw new UsageError(`--${name} must be one of ${choices.join(', ')}, got ${JSON.stringify(raw)}`);
   return raw as T;
+}
+
+/** A flag's value turned into something by a parser of its own (a schedule, say), whose
+ *  complaint becomes a UsageError naming the flag. */
+export function parsedFlag<T>(args: ParsedArgs, name: string, parse: (raw: string) => T): T | undefined {
+  const raw = stringFlag(args, name);
+  if (raw === undefined) return undefined;
+  try {
+    return parse(raw);
+  } catch (e) {
+    throw new UsageError(`--${name}: ${(e as Error).message}`);
+  }
 }
 
 /** The positional arguments a subcommand needs, refusing missing or extra ones by name. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { choiceFlag, expectPositionals, numberFlag, parseCommandArgs, stringFlag, booleanFlag, UsageError } from '../../src/cli/args';
+import { choiceFlag, expectPositionals, numberFlag, parseCommandArgs, parsedFlag, stringFlag, booleanFlag, UsageError } from '../../src/cli/args';
 import { createProgress } from '../../src/cli/progress';
 
 const flags = { name: { type: 'string' as const }, json: { type: 'boolean' as const }, size: { type: 'string' as const } };
@@ -19,7 +19,7 @@ describe('parseCommandArgs', () => {
 
   it('checks numbers and choices', () => {
     const a = parseCommandArgs(['--size', '2.5', '--name', 'zoom'], flags);
-    expect(() => numberFlag(a, 'size', { integer: true, min: 1 })).toThrow('--size must be a whole number from 1 to Infinity, got "2.5"');
+    expect(() => numberFlag(a, 'size', { integer: true, min: 1 })).toThrow('--size must be a whole number of at least 1, got "2.5"');
     expect(numberFlag(a, 'size')).toBe(2.5);
     expect(() => choiceFlag(a, 'name', ['resize', 'pad'])).toThrow('--name must be one of resize, pad, got "zoom"');
     expect(() => numberFlag(parseCommandArgs(['--size', ''], flags), 'size')).toThrow(/--size must be a number/);
@@ -55,5 +55,18 @@ describe('createProgress', () => {
     expect(out).toHaveLength(11);
     expect(out[10]).toBe('importing 100/100 (100%)\n');
     expect(out.join('')).not.toContain('\r');
+  });
+});
+
+describe('parsedFlag', () => {
+  it('turns a value parser\'s complaint into a UsageError naming the flag', () => {
+    const specs = { schedule: { type: 'string' as const } };
+    const parse = (raw: string) => {
+      if (raw !== 'ok') throw new Error(`bad "${raw}"`);
+      return 1;
+    };
+    expect(parsedFlag(parseCommandArgs(['--schedule', 'ok'], specs), 'schedule', parse)).toBe(1);
+    expect(parsedFlag(parseCommandArgs([], specs), 'schedule', parse)).toBeUndefined();
+    expect(() => parsedFlag(parseCommandArgs(['--schedule', 'x'], specs), 'schedule', parse)).toThrow(new UsageError('--schedule: bad "x"'));
   });
 });

@@ -1,4 +1,6 @@
 // Runs the real `convlab` command (node bin/convlab.mjs) in a child process with its own home.
+// CLI tests run the TypeScript sources (CONVLAB_CLI=source), so they test the code as it is now
+// without a build first; test/cli/bundle.test.ts runs the built bundle in out/cli.
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 
@@ -13,7 +15,7 @@ export interface CliResult {
 
 export function convlab(args: string[], env: Record<string, string>): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO, env: { ...process.env, CONVLAB_DEBUG: '', ...env } });
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO, env: { ...process.env, CONVLAB_DEBUG: '', CONVLAB_CLI: 'source', ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c) => (stdout += c));

@@ -72,20 +72,21 @@ describe('convlab datasets', () => {
     expect(again.stderr.trim().split('\n')).toHaveLength(1);
   });
 
-  it('says what is wrong in one line and exits 1: bad path, unknown flag, bad value, bad id', async () => {
-    const cases: Array<[string[], RegExp]> = [
-      [['datasets', 'import', join(pngs, 'nope')], /nope does not exist; check the path/],
-      [['datasets', 'import', pngs, '--colour', 'red'], /unknown option --colour/],
-      [['datasets', 'import', pngs, '--val', '1.5'], /--val must be a number from 0 to below 1/],
-      [['datasets', 'import', pngs, '--size'], /--size needs a value/],
-      [['datasets', 'show', '../../etc'], /not a dataset id/],
-      [['datasets', 'frobnicate'], /unknown subcommand "frobnicate"/],
+  it('says what is wrong in one line: exit 1 for a bad path, 2 for an unknown flag, bad value or bad id', async () => {
+    const cases: Array<[string[], RegExp, number]> = [
+      [['datasets', 'import', join(pngs, 'nope')], /nope does not exist; check the path/, 1],
+      [['datasets', 'import', pngs, '--colour', 'red'], /unknown option --colour/, 2],
+      [['datasets', 'import', pngs, '--val', '1.5'], /--val must be a number from 0 to below 1/, 2],
+      [['datasets', 'import', pngs, '--size'], /--size needs a value/, 2],
+      [['datasets', 'import'], /missing PATH/, 2],
+      [['datasets', 'show', '../../etc'], /not a dataset id/, 2],
+      [['datasets', 'frobnicate'], /unknown subcommand "frobnicate"/, 2],
     ];
     // In parallel: each run starts a Node process with the TypeScript loader, which takes seconds.
     const results = await Promise.all(cases.map(([args]) => convlab(args, env)));
-    for (const [i, [args, message]] of cases.entries()) {
+    for (const [i, [args, message, status]] of cases.entries()) {
       const r = results[i];
-      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.code, args.join(' ')).toBe(status);
       expect(r.stderr).toMatch(message);
       expect(r.stderr.trim().split('\n'), r.stderr).toHaveLength(1);
       expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace

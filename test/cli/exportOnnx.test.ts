@@ -15,7 +15,7 @@ import { toFloat32 } from '../../src/shared/formats/safetensors';
 import { randomArray } from '../helpers/random';
 
 const root = join(__dirname, '..', '..');
-const cli = (args: string[]) => spawnSync(process.execPath, [join(root, 'bin', 'convlab.mjs'), ...args], { cwd: root, encoding: 'utf8', timeout: 240_000 });
+const cli = (args: string[]) => spawnSync(process.execPath, [join(root, 'bin', 'convlab.mjs'), ...args], { cwd: root, encoding: 'utf8', timeout: 240_000, env: { ...process.env, CONVLAB_CLI: 'source' } });
 
 describe('convlab runs export --format onnx', () => {
   it('exports a trained run that onnxruntime runs with the engine\'s results', async () => {

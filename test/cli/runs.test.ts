@@ -70,17 +70,18 @@ describe('convlab runs', () => {
     }
   });
 
-  it('errors are one line with exit 1', async () => {
-    const cases: Array<[string[], RegExp]> = [
-      [['runs', 'export', a, '--out', 'x.csv'], /--format is required/],
-      [['runs', 'export', b, '--format', 'safetensors', '--out', join(home, 'b.st')], /no checkpoints/],
-      [['runs', 'show', 'nope'], /not a run id/],
-      [['runs', 'compare', a], /at least two run ids/],
-      [['runs', 'list', '--align', 'step'], /unknown option --align/],
+  it('errors are one line: exit 2 for a usage mistake, 1 when the job fails', async () => {
+    const cases: Array<[string[], RegExp, number]> = [
+      [['runs', 'export', a, '--out', 'x.csv'], /--format is required/, 2],
+      [['runs', 'export', b, '--format', 'safetensors', '--out', join(home, 'b.st')], /no checkpoints/, 1],
+      [['runs', 'show', 'nope'], /not a run id/, 2],
+      [['runs', 'compare', a], /at least two run ids/, 2],
+      [['runs', 'list', '--align', 'step'], /unknown option --align/, 2],
+      [['runs', 'list', '--json=yes'], /--json takes no value/, 2],
     ];
     const results = await Promise.all(cases.map(([args]) => convlab(args, env)));
-    for (const [i, [args, message]] of cases.entries()) {
-      expect(results[i].code, args.join(' ')).toBe(1);
+    for (const [i, [args, message, status]] of cases.entries()) {
+      expect(results[i].code, args.join(' ')).toBe(status);
       expect(results[i].stderr).toMatch(message);
       expect(results[i].stderr.trim().split('\n')).toHaveLength(1);
     }

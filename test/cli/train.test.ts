@@ -13,7 +13,7 @@ const bin = join(root, 'bin', 'convlab.mjs');
 const tempHome = (): string => mkdtempSync(join(tmpdir(), 'convlab-train-'));
 
 function train(home: string, args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [bin, 'train', '--backend', 'cpu', '--home', home, ...args], { cwd: root, encoding: 'utf8', timeout: 240_000 });
+  const r = spawnSync(process.execPath, [bin, 'train', '--backend', 'cpu', '--home', home, ...args], { cwd: root, encoding: 'utf8', timeout: 240_000, env: { ...process.env, CONVLAB_CLI: 'source' } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -112,16 +112,19 @@ describe('convlab train', () => {
 
   it('refuses bad input with one clear line and leaves no half-made run', () => {
     const home = tempHome();
-    const cases: Array<[string[], RegExp]> = [
-      [['--model', 'conv(8,3) cnv(2)'], /unknown layer "cnv".*did you mean conv/],
-      [['--model', 'conv(8,3) relu flatten linear(7)'], /ends with 7 outputs but dataset .* has 10 classes/],
-      [['--data', 'ds-20990101-000000-abcd'], /Unknown dataset "ds-20990101-000000-abcd"/],
-      [['--epochs', 'many'], /--epochs must be a whole number/],
-      [['--optimizer', 'rmsprop'], /--optimizer must be sgd, adam or adamw/],
+    // Exit 1 for input the job refuses, 2 for a usage mistake (src/cli/args.ts).
+    const cases: Array<[string[], RegExp, number]> = [
+      [['--model', 'conv(8,3) cnv(2)'], /unknown layer "cnv".*did you mean conv/, 1],
+      [['--model', 'conv(8,3) relu flatten linear(7)'], /ends with 7 outputs but dataset .* has 10 classes/, 1],
+      [['--data', 'ds-20990101-000000-abcd'], /Unknown dataset "ds-20990101-000000-abcd"/, 1],
+      [['--epochs', 'many'], /--epochs must be a whole number/, 2],
+      [['--optimizer', 'rmsprop'], /--optimizer must be one of sgd, adam, adamw/, 2],
+      [['--early-stop', '0'], /--early-stop must be a whole number of at least 1, got "0"/, 2],
+      [['--shuffle'], /unknown option --shuffle/, 2],
     ];
-    for (const [args, message] of cases) {
+    for (const [args, message, status] of cases) {
       const r = train(home, args);
-      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.code, args.join(' ')).toBe(status);
       expect(r.stderr).toMatch(message);
       expect(r.stderr).not.toMatch(/\n\s+at /);
     }

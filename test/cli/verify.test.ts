@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 const root = join(__dirname, '..', '..');
 
 function verify(args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [join(root, 'bin', 'convlab.mjs'), 'verify', ...args], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(process.execPath, [join(root, 'bin', 'convlab.mjs'), 'verify', ...args], { cwd: root, encoding: 'utf8', timeout: 120_000, env: { ...process.env, CONVLAB_CLI: 'source' } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -52,6 +52,21 @@ describe('convlab verify (cpu backend, so this tier needs no GPU)', () => {
     const r = verify([caseFile(JSON.stringify({ format: 'convlab-cases/1', cases: [c] })), '--backend', 'cpu']);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/FAIL\s+worked-example.*output: 1 mismatches, worst 5\.00e-1/);
+  });
+
+  it('usage mistakes exit 2: no file, two files, an unknown flag, a bad backend', () => {
+    const cases: Array<[string[], RegExp]> = [
+      [[], /missing CASES\.json/],
+      [['a.json', 'b.json'], /unexpected argument "b\.json"/],
+      [['a.json', '--fast'], /unknown option --fast/],
+      [['a.json', '--backend', 'metal'], /--backend must be one of webgpu, cpu, got "metal"/],
+    ];
+    for (const [args, message] of cases) {
+      const r = verify(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    }
   });
 
   it('a missing file says so', () => {

@@ -12,7 +12,7 @@
 // reported as failed, never timed.
 
 import { writeFile } from 'node:fs/promises';
-import { parseCommandArgs } from '../args';
+import { booleanFlag, expectPositionals, numberFlag, parseCommandArgs, stringFlag } from '../args';
 import { CpuBackend } from '../../engine/cpu/cpuBackend';
 import { type Conv2dGeometry, conv2dGeometry, inputElements, outputElements, outputPixels, weightElements } from '../../engine/conv/geometry';
 import { forwardGemm, gradInputGemm, gradWeightGemm } from '../../engine/conv/gemmPlan';
@@ -33,7 +33,8 @@ import type { GpuContext } from '../../engine/webgpu/context';
 
 const HELP = `usage: convlab bench [options]
 
-  --json FILE    also write the report to FILE
+  --out FILE     also write the report to FILE
+  --json         print only the report (one JSON object on the last line), no progress lines
   --repeat N     timed runs per number (median; default 3)
   --steps N      timed training steps of the reference model per run (default 30, after 5
                  warm-up; --repeat runs, median)
@@ -48,20 +49,25 @@ const LAYERS: Array<{ name: string; input: [number, number, number, number]; wei
 const ALGORITHMS = ['im2col', 'implicit', 'direct'] as const;
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs(argv, {
-    json: { type: 'string' }, repeat: { type: 'string' }, steps: { type: 'string' }, home: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+  const args = parseCommandArgs(argv, {
+    out: { type: 'string' }, json: { type: 'boolean' }, repeat: { type: 'string' }, steps: { type: 'string' }, home: { type: 'string' }, help: { type: 'boolean', short: 'h' },
   });
-  if (values.help) {
+  if (booleanFlag(args, 'help')) {
     console.log(HELP);
     return 0;
   }
-  const repeat = Math.max(1, Number(values.repeat ?? 3) | 0);
-  const steps = Math.max(2, Number(values.steps ?? 30) | 0);
-  const home = resolveHome({ home: values.home as string | undefined });
+  expectPositionals(args.positionals, [], 'convlab bench [--out FILE] [--json] [--repeat N] [--steps N] [--home DIR]');
+  const repeat = numberFlag(args, 'repeat', { integer: true, min: 1, max: 100 }) ?? 3;
+  const steps = numberFlag(args, 'steps', { integer: true, min: 2 }) ?? 30;
+  const outFile = stringFlag(args, 'out');
+  const quiet = booleanFlag(args, 'json');
+  const home = resolveHome({ home: stringFlag(args, 'home') });
   const ctx = await createNodeContext();
   const store = FileAutotuneStore.inHome(home);
   const be = new WebGpuBackend(ctx, { autotuneStore: store });
-  const log = (s: string): void => console.error(`bench: ${s}`);
+  const log = (s: string): void => {
+    if (!quiet) console.error(`bench: ${s}`);
+  };
   log(`adapter ${ctx.adapter.vendor} / ${ctx.adapter.architecture} / ${ctx.adapter.description}`);
 
   const convLayers = [];
@@ -106,9 +112,9 @@ export async function run(argv: string[]): Promise<number> {
     gemm_peak: peak,
     choices: be.describeChoices(),
   };
-  const text = JSON.stringify(report, null, 1);
-  console.log(text);
-  if (typeof values.json === 'string') await writeFile(values.json, `${text}\n`);
+  // --json: the whole report on one line (the --json contract); otherwise indented for reading.
+  console.log(quiet ? JSON.stringify(report) : JSON.stringify(report, null, 1));
+  if (outFile !== undefined) await writeFile(outFile, `${JSON.stringify(report, null, 1)}\n`);
   ctx.dispose();
   return 0;
 }

@@ -9,29 +9,24 @@ import { CpuBackend } from '../../engine/cpu/cpuBackend';
 import { WebGpuBackend } from '../../engine/webgpu/webgpuBackend';
 import type { Backend } from '../../engine/backend';
 import { createNodeContext } from '../nodeGpu';
+import { booleanFlag, choiceFlag, expectPositionals, parseCommandArgs } from '../args';
 
 const HELP = `usage: convlab verify CASES.json [--backend webgpu|cpu]
 
 Runs every case of a convlab-cases/1 file (docs/formats/cases.md) and compares each expected
 tensor: |got - expected| <= atol + rtol*|expected|. Prints one line per case and a summary.
-Exit status 1 when any case fails or cannot run.`;
+Exit status 1 when any case fails or cannot run, 2 for a usage error.`;
 
 const fmt = (e: number): string => (Number.isFinite(e) ? e.toExponential(2) : String(e));
 
 export async function run(argv: string[]): Promise<number> {
-  let file: string | undefined;
-  let backendName = 'webgpu';
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '--help' || a === '-h') { console.log(HELP); return 0; }
-    if (a === '--backend') { backendName = argv[++i] ?? ''; continue; }
-    if (a.startsWith('--backend=')) { backendName = a.slice('--backend='.length); continue; }
-    if (a.startsWith('-')) { console.error(`convlab verify: unknown option ${a}\n\n${HELP}`); return 2; }
-    if (file) { console.error('convlab verify: give one case file'); return 2; }
-    file = a;
+  const args = parseCommandArgs(argv, { backend: { type: 'string' }, help: { type: 'boolean', short: 'h' } });
+  if (booleanFlag(args, 'help')) {
+    console.log(HELP);
+    return 0;
   }
-  if (!file) { console.error(HELP); return 2; }
-  if (backendName !== 'webgpu' && backendName !== 'cpu') { console.error(`convlab verify: --backend must be webgpu or cpu, got "${backendName}"`); return 2; }
+  const [file] = expectPositionals(args.positionals, ['CASES.json'], 'convlab verify CASES.json [--backend webgpu|cpu]');
+  const backendName = choiceFlag(args, 'backend', ['webgpu', 'cpu'] as const) ?? 'webgpu';
 
   let text: string;
   try {

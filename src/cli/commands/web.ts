@@ -1,39 +1,31 @@
 // `convlab web`: Conv Lab in your browser, for machines where the desktop app cannot run. Serves
 // the built renderer and the LabApi on 127.0.0.1 only, behind a token printed in the URL.
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { resolveHome } from '../../main/services/home';
 import { startBrowserHost } from '../../main/services/browserHost/server';
-import { booleanFlag, numberFlag, parseCommandArgs, stringFlag, UsageError } from '../args';
+import { booleanFlag, expectPositionals, numberFlag, parseCommandArgs, stringFlag } from '../args';
+import { openInBrowser } from '../openBrowser';
+import { packageRoot, packageVersion } from '../version';
 
-const USAGE = `usage: convlab web [--port P] [--home DIR] [--renderer DIR]
+const USAGE = `usage: convlab web [--port P] [--home DIR] [--renderer DIR] [--open]
   Serves Conv Lab on http://127.0.0.1:P (default: a free port) and prints the URL to open,
-  with its per-launch token. --renderer: the built renderer (default: out/renderer; run npm run build).`;
-
-/** The folder holding package.json above this module: the repository or the installed package. */
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('Cannot find Conv Lab\'s package.json; give the built renderer with --renderer DIR');
-    dir = parent;
-  }
-  return dir;
-}
+  with its per-launch token. --renderer: the built renderer (default: out/renderer; run npm run build).
+  --open: also open the URL in the default browser, when there is one and stdout is a terminal.`;
 
 export async function run(argv: string[]): Promise<number> {
   const args = parseCommandArgs(argv, {
     port: { type: 'string' },
     home: { type: 'string' },
     renderer: { type: 'string' },
+    open: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
   if (booleanFlag(args, 'help')) {
     console.log(USAGE);
     return 0;
   }
-  if (args.positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[0])}; ${USAGE}`);
+  expectPositionals(args.positionals, [], 'convlab web [--port P] [--home DIR] [--renderer DIR] [--open]');
   const port = numberFlag(args, 'port', { integer: true, min: 0, max: 65535 }) ?? 0;
   const home = resolveHome({ home: stringFlag(args, 'home') });
   const root = stringFlag(args, 'renderer') === undefined ? packageRoot() : null;
@@ -41,7 +33,7 @@ export async function run(argv: string[]): Promise<number> {
   if (!existsSync(join(staticDir, 'index.html'))) {
     throw new Error(`The app is not built: ${join(staticDir, 'index.html')} is missing; run \`npm run build\` first`);
   }
-  const version = root ? (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version?: string }).version ?? '' : '';
+  const version = packageVersion();
 
   const host = await startBrowserHost({
     home,
@@ -52,6 +44,7 @@ export async function run(argv: string[]): Promise<number> {
   console.log(`Conv Lab is serving ${home}`);
   console.log('Open this URL in a browser with WebGPU (it holds this launch\'s token; do not share it):');
   console.log(host.url);
+  if (booleanFlag(args, 'open') && openInBrowser(host.url)) console.log('Opened it in your default browser.');
   console.log('Press Ctrl-C to stop.');
   await new Promise<void>((resolveStop) => {
     process.once('SIGINT', resolveStop);

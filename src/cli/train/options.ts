@@ -1,6 +1,6 @@
-// `convlab train` options: parsed, checked, and turned into the engine's TrainConfig pieces.
+// `convlab train` options: parsed through the shared parser (src/cli/args.ts), checked, and turned
+// into the engine's TrainConfig pieces.
 
-import { parseArgs } from 'node:util';
 import { readFileSync, existsSync } from 'node:fs';
 import type { ConvAlgorithm } from '../../engine/backend';
 import type { ModelSpec } from '../../engine/model/spec';
@@ -9,6 +9,7 @@ import { parseText } from '../../engine/model/parseText';
 import { MODEL_PRESETS, presetSpec } from '../../engine/model/presets';
 import { DEFAULT_OPTIMIZER, type OptimizerConfig, type OptimizerName } from '../../engine/optim/optimizer';
 import { parseSchedule, type ScheduleConfig } from '../../engine/optim/schedule';
+import { booleanFlag, choiceFlag, expectPositionals, numberFlag, parseCommandArgs, parsedFlag, stringFlag, type FlagSpecs } from '../args';
 
 export const REFERENCE_MODEL = 'conv(8,3,p=1) relu maxpool(2) conv(16,3,p=1) relu maxpool(2) flatten linear(10)';
 
@@ -30,7 +31,8 @@ With no options, trains the reference model on the embedded Fashion-MNIST subset
   --schedule S      constant (default), step:EPOCHS:GAMMA or cosine[:MIN_LR], optionally +warmup:STEPS
   --seed N          seed for initial weights, shuffling and dropout (default 1)
   --max-steps N     stop after N steps
-  --early-stop N    end (as completed) after N epochs without a better validation accuracy
+  --early-stop P    patience: end (as completed) after P epochs in a row without a better
+                    validation accuracy
   --no-shuffle      the same batch order every epoch (PyTorch's shuffle=False)
   --val-split F     validation fraction when --data imports files (default 0.1)
   --name NAME       run name
@@ -67,54 +69,51 @@ export interface TrainOptions {
   help: boolean;
 }
 
+/** Every flag `convlab train` takes; TRAIN_HELP above describes them. */
+export const TRAIN_FLAGS: FlagSpecs = {
+  data: { type: 'string' }, model: { type: 'string' }, epochs: { type: 'string' }, batch: { type: 'string' },
+  lr: { type: 'string' }, optimizer: { type: 'string' }, momentum: { type: 'string' }, nesterov: { type: 'boolean' },
+  'weight-decay': { type: 'string' }, schedule: { type: 'string' }, seed: { type: 'string' }, 'max-steps': { type: 'string' },
+  'early-stop': { type: 'string' }, 'no-shuffle': { type: 'boolean' }, 'val-split': { type: 'string' }, name: { type: 'string' },
+  resume: { type: 'string' }, init: { type: 'string' }, home: { type: 'string' }, backend: { type: 'string' },
+  'conv-algo': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+};
+
+const OPTIMIZERS: readonly OptimizerName[] = ['sgd', 'adam', 'adamw'];
+const CONV_ALGORITHMS: readonly ConvAlgorithm[] = ['auto', 'im2col', 'implicit', 'direct'];
+
+/** Parses and checks the flags; any mistake is a UsageError (exit status 2). */
 export function parseTrainOptions(argv: string[]): TrainOptions {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    strict: true,
-    allowPositionals: true,
-    options: {
-      data: { type: 'string' }, model: { type: 'string' }, epochs: { type: 'string' }, batch: { type: 'string' },
-      lr: { type: 'string' }, optimizer: { type: 'string' }, momentum: { type: 'string' }, nesterov: { type: 'boolean' },
-      'weight-decay': { type: 'string' }, schedule: { type: 'string' }, seed: { type: 'string' }, 'max-steps': { type: 'string' }, 'early-stop': { type: 'string' }, 'no-shuffle': { type: 'boolean' },
-      'val-split': { type: 'string' }, name: { type: 'string' }, resume: { type: 'string' }, init: { type: 'string' }, home: { type: 'string' },
-      backend: { type: 'string' }, 'conv-algo': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (positionals.length) throw new Error(`unexpected argument "${positionals[0]}" (options start with --; see --help)`);
-  const optimizerName = (values.optimizer ?? 'sgd') as OptimizerName;
-  if (!['sgd', 'adam', 'adamw'].includes(optimizerName)) throw new Error(`--optimizer must be sgd, adam or adamw, got "${values.optimizer}"`);
-  const backend = values.backend ?? 'webgpu';
-  if (backend !== 'webgpu' && backend !== 'cpu') throw new Error(`--backend must be webgpu or cpu, got "${backend}"`);
-  const convAlgo = (values['conv-algo'] ?? 'auto') as ConvAlgorithm;
-  if (!['auto', 'im2col', 'implicit', 'direct'].includes(convAlgo)) throw new Error(`--conv-algo must be auto, im2col, implicit or direct, got "${values['conv-algo']}"`);
-  const valSplit = values['val-split'] === undefined ? undefined : num(values['val-split'], '--val-split', 0, 0.99);
+  const args = parseCommandArgs(argv, TRAIN_FLAGS);
+  expectPositionals(args.positionals, [], 'convlab train [options] (see convlab train --help)');
+  const optimizerName = choiceFlag(args, 'optimizer', OPTIMIZERS) ?? 'sgd';
   return {
-    data: values.data ?? 'builtin:fashion-mnist-mini',
-    model: values.model ?? REFERENCE_MODEL,
-    epochs: int(values.epochs ?? '3', '--epochs', 1),
-    batch: int(values.batch ?? '64', '--batch', 1),
-    lr: num(values.lr ?? '0.05', '--lr', 0, 100),
+    data: stringFlag(args, 'data') ?? 'builtin:fashion-mnist-mini',
+    model: stringFlag(args, 'model') ?? REFERENCE_MODEL,
+    epochs: numberFlag(args, 'epochs', { integer: true, min: 1 }) ?? 3,
+    batch: numberFlag(args, 'batch', { integer: true, min: 1 }) ?? 64,
+    lr: numberFlag(args, 'lr', { min: 0, max: 100 }) ?? 0.05,
     optimizer: {
       ...DEFAULT_OPTIMIZER,
       name: optimizerName,
-      momentum: optimizerName === 'sgd' ? num(values.momentum ?? '0.9', '--momentum', 0, 1) : 0,
-      nesterov: values.nesterov ?? false,
-      weightDecay: num(values['weight-decay'] ?? '0', '--weight-decay', 0, 1),
+      momentum: optimizerName === 'sgd' ? (numberFlag(args, 'momentum', { min: 0, max: 1 }) ?? 0.9) : 0,
+      nesterov: booleanFlag(args, 'nesterov'),
+      weightDecay: numberFlag(args, 'weight-decay', { min: 0, max: 1 }) ?? 0,
     },
-    schedule: parseSchedule(values.schedule ?? 'constant'),
-    seed: int(values.seed ?? '1', '--seed', 0),
-    maxSteps: values['max-steps'] === undefined ? undefined : int(values['max-steps'], '--max-steps', 1),
-    earlyStop: values['early-stop'] === undefined ? undefined : int(values['early-stop'], '--early-stop', 1),
-    shuffle: !(values['no-shuffle'] ?? false),
-    valSplit,
-    name: values.name,
-    resume: values.resume,
-    init: values.init,
-    home: values.home,
-    backend,
-    convAlgo,
-    json: values.json ?? false,
-    help: values.help ?? false,
+    schedule: parsedFlag(args, 'schedule', parseSchedule) ?? parseSchedule('constant'),
+    seed: numberFlag(args, 'seed', { integer: true, min: 0 }) ?? 1,
+    maxSteps: numberFlag(args, 'max-steps', { integer: true, min: 1 }),
+    earlyStop: numberFlag(args, 'early-stop', { integer: true, min: 1 }),
+    shuffle: !booleanFlag(args, 'no-shuffle'),
+    valSplit: numberFlag(args, 'val-split', { min: 0, max: 0.99 }),
+    name: stringFlag(args, 'name'),
+    resume: stringFlag(args, 'resume'),
+    init: stringFlag(args, 'init'),
+    home: stringFlag(args, 'home'),
+    backend: choiceFlag(args, 'backend', ['webgpu', 'cpu'] as const) ?? 'webgpu',
+    convAlgo: choiceFlag(args, 'conv-algo', CONV_ALGORITHMS) ?? 'auto',
+    json: booleanFlag(args, 'json'),
+    help: booleanFlag(args, 'help'),
   };
 }
 
@@ -133,16 +132,4 @@ export function resolveModel(model: string, input: [number, number, number]): Mo
     return spec;
   }
   return parseText(model, input);
-}
-
-function num(v: string, flag: string, min: number, max: number): number {
-  const n = Number(v);
-  if (v.trim() === '' || !Number.isFinite(n) || n < min || n > max) throw new Error(`${flag} must be a number from ${min} to ${max}, got "${v}"`);
-  return n;
-}
-
-function int(v: string, flag: string, min: number): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new Error(`${flag} must be a whole number ≥ ${min}, got "${v}"`);
-  return n;
 }
