@@ -13,6 +13,7 @@
 
 import type { DatasetManifest, SkippedFile } from './datasetFormat';
 import type { FinishStatus, MetricsRecord, RunManifest } from './runFormat';
+import type { Preprocessing, RunSummary } from './runRecord';
 
 /** What the renderer shows in "About" and in bug reports. */
 export interface AppInfo {
@@ -118,6 +119,8 @@ export interface DatasetTensors {
   /** Per-channel mean and std of the train split, 0..1 units. */
   mean: number[];
   std: number[];
+  /** How a folder import fitted each image (absent for IDX, CIFAR-10 and the builtin set). */
+  fit?: 'resize' | 'center-crop' | 'pad';
 }
 
 export interface DatasetsDomain {
@@ -192,7 +195,8 @@ export interface RunExportResult {
   bytes: number;
 }
 
-/** What a new run records about itself (the renderer's training worker is the writer). */
+/** What a new run records about itself (the engine's training session decides it; the app's
+ *  worker sends it). */
 export interface RunCreateRequest {
   name?: string;
   /** The training config as the UI gave it (plain JSON). */
@@ -204,6 +208,8 @@ export interface RunCreateRequest {
   /** GPU adapter summary (vendor, architecture, description, isSoftware, timestamps). */
   adapter?: Record<string, unknown>;
   versions?: Record<string, string>;
+  /** How to feed the model an image (docs/formats/run.md). */
+  preprocessing?: Preprocessing;
 }
 
 /** One float32 tensor of a checkpoint: `data` is its little-endian float32 bytes (shape product × 4). */
@@ -213,16 +219,33 @@ export interface CheckpointTensorBytes {
   data: Uint8Array;
 }
 
+/** A stored checkpoint's tensors and its safetensors metadata. */
+export interface CheckpointContents {
+  name: string;
+  tensors: CheckpointTensorBytes[];
+  metadata: Record<string, string>;
+}
+
 export interface RunsDomain {
   list(): Promise<RunList>;
-  /** Starts a run written by this host; append, save and finish it with the calls below. */
+  /**
+   * Starts a run written by this client (this window, this browser tab); append, save and finish
+   * it with the calls below. When the client goes away (a reload, a crash, a closed tab) before
+   * finishing, the host records the run as 'interrupted', keeping what was written.
+   */
   create(request: RunCreateRequest): Promise<{ id: string }>;
+  /** Opens a stopped or interrupted run for writing again (resume); status becomes 'running'. */
+  reopen(id: string): Promise<RunManifest>;
   /** Buffers metrics records ({kind: 'step' | 'epoch' | 'event', ...}); flushed within a second. */
   appendMetrics(id: string, records: object[]): Promise<void>;
   /** Writes checkpoints/<name>.safetensors (tensor names as in PyTorch's state_dict). */
   saveCheckpoint(id: string, name: string, tensors: CheckpointTensorBytes[], metadata?: Record<string, string>): Promise<void>;
+  /** Merges headline numbers into the manifest's summary of a run this client writes. */
+  updateSummary(id: string, summary: RunSummary): Promise<void>;
   /** Flushes, records the final status and summary, and closes the run's writer. */
   finish(id: string, status: FinishStatus, summary?: Record<string, unknown>): Promise<RunManifest>;
+  /** A checkpoint's tensors (float32 bytes) and metadata: to resume, evaluate or inspect. */
+  readCheckpoint(id: string, name: string): Promise<CheckpointContents>;
   get(id: string): Promise<RunManifest>;
   metrics(id: string): Promise<MetricsRecord[]>;
   checkpoints(id: string): Promise<CheckpointSummary[]>;
@@ -326,9 +349,12 @@ export const LAB_METHODS: { readonly [D in LabDomain]: { readonly [M in keyof La
   runs: {
     list: true,
     create: true,
+    reopen: true,
     appendMetrics: true,
     saveCheckpoint: true,
+    updateSummary: true,
     finish: true,
+    readCheckpoint: true,
     get: true,
     metrics: true,
     checkpoints: true,

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { BUILTIN_FASHION_MNIST_MINI, DATASET_ID_PATTERN, DatasetNameSchema } from './datasetFormat';
 import type { LabArgs, LabMethodName } from './labApi';
 import { CHECKPOINT_NAME_PATTERN, FINISH_STATUSES, metricsRecordSchema, RUN_ID_PATTERN } from './runFormat';
+import { preprocessingSchema } from './runRecord';
 
 export type LabHostKind = 'electron' | 'browser';
 
@@ -84,6 +85,18 @@ const runCreate = z.strictObject({
   seed: z.number().int(),
   adapter: jsonObject.optional(),
   versions: z.record(shortText, shortText).optional(),
+  preprocessing: preprocessingSchema.optional(),
+});
+
+// The summary keys a writer may set (src/shared/runRecord.ts); numbers may be NaN (a diverged
+// loss), which JSON carries as null.
+const maybeNumber = z.number().or(z.nan()).nullable().optional();
+const runSummary = z.strictObject({
+  epoch: maybeNumber, step: maybeNumber, trainLoss: maybeNumber, valLoss: maybeNumber, valAccuracy: maybeNumber,
+  bestValAccuracy: maybeNumber, bestValLoss: maybeNumber, bestEpoch: maybeNumber,
+  bestCheckpoint: checkpointName.optional(), lastCheckpoint: checkpointName.optional(),
+  imagesPerSecond: maybeNumber, epochs: maybeNumber, steps: maybeNumber,
+  stopReason: z.string().max(2000).optional(), divergence: z.string().max(2000).optional(), error: z.string().max(10_000).optional(),
 });
 
 // float32 little-endian bytes; the byte count must match the shape so a torn or mislabelled
@@ -134,7 +147,10 @@ export function labArgSchemas(host: LabHostKind): LabArgSchemas {
       z.array(checkpointTensor).min(1).max(MAX_CHECKPOINT_TENSORS),
       z.record(shortText, z.string().max(10_000)).optional(),
     ]),
+    'runs.reopen': z.tuple([runId]),
+    'runs.updateSummary': z.tuple([runId, runSummary]),
     'runs.finish': z.tuple([runId, z.enum(FINISH_STATUSES), jsonObject.optional()]),
+    'runs.readCheckpoint': z.tuple([runId, checkpointName]),
     'runs.get': z.tuple([runId]),
     'runs.metrics': z.tuple([runId]),
     'runs.checkpoints': z.tuple([runId]),

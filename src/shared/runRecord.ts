@@ -57,8 +57,8 @@ export const preprocessingSchema = z
   .strictObject({
     input: z.tuple([z.union([z.literal(1), z.literal(3)]), positiveInt, positiveInt]),
     fit: z.enum(FIT_MODES),
-    mean: z.array(z.number().finite()),
-    std: z.array(z.number().finite().positive()),
+    mean: z.array(z.number()),
+    std: z.array(z.number().positive()),
     classes: z.array(z.string().min(1)).min(1),
   })
   .superRefine((p, ctx) => {

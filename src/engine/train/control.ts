@@ -4,6 +4,7 @@
 export class TrainControl {
   private paused = false;
   private stopped = false;
+  private failure: Error | null = null;
   private wake: (() => void) | null = null;
 
   pause(): void {
@@ -18,6 +19,18 @@ export class TrainControl {
   stop(): void {
     this.stopped = true;
     this.wake?.();
+  }
+
+  /** Stop because something failed outside the trainer (a lost GPU device): the session records
+   *  the run as failed with this error, not as stopped by the user. */
+  abort(error: Error): void {
+    this.failure ??= error;
+    this.stop();
+  }
+
+  /** The error abort() was given, if any. */
+  get abortedWith(): Error | null {
+    return this.failure;
   }
 
   get stopRequested(): boolean {

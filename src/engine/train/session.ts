@@ -161,6 +161,7 @@ export async function runTrainingSession<B>(o: TrainingSessionOptions<B>): Promi
     }
     if (!o.control?.stopRequested) events?.onState?.('running');
     const summary = await trainer.run();
+    if (o.control?.abortedWith) throw o.control.abortedWith;
     const status: SessionStatus = summary.status;
     const capped = summary.status === 'completed' && config.maxSteps !== undefined && summary.steps === config.maxSteps && summary.steps < config.epochs * trainer.stepsPerEpoch;
     const final = recorder.finalSummary(summary, capped ? config.maxSteps : undefined);

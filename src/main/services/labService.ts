@@ -39,6 +39,7 @@ import { metricsToCsv } from './runs/exportCsv';
 import { checkpointBytes } from './runs/exportSafetensors';
 import { runAsOnnx } from './runs/exportOnnx';
 import { readSettings, writeSettings } from './settings';
+import { toFloat32 } from '../../shared/formats/safetensors';
 
 export interface FileFilter {
   name: string;
@@ -73,23 +74,38 @@ interface ServiceImportResult {
 }
 
 export type LabService = LabRequestApi & {
+  /**
+   * The same API for one client of the host (an Electron window's webContents, a browser-host
+   * socket): runs it creates or reopens are owned by it, so releaseClient can tell which runs
+   * nobody trains any more. The plain service is the client 'local' (the CLI, tests).
+   */
+  forClient(clientId: string): LabRequestApi;
+  /** The client went away (reload, crash, closed tab): its unfinished runs become 'interrupted'. */
+  releaseClient(clientId: string, reason: string): Promise<string[]>;
+  /** Ids of the runs this client is writing now. */
+  activeRuns(clientId: string): string[];
   /** Stops every running import (used when a host shuts down). */
   cancelAll(): void;
 };
+
+/** A run this host is writing for a client's training worker: the writer stays open between
+ *  calls, so metrics keep going to one log with one flush timer and heartbeat. */
+interface OwnedWriter {
+  writer: RunWriter;
+  client: string;
+}
 
 export function createLabService(opts: LabServiceOptions): LabService {
   const home = opts.home;
   const store = new RunStore(home);
   const running = new Map<string, AbortController>();
-  // Runs this host is writing for the renderer (its training worker), by id: the writer stays open
-  // between calls so metrics keep going to one log with one flush timer and heartbeat.
-  const writers = new Map<string, RunWriter>();
+  const writers = new Map<string, OwnedWriter>();
   const writerOf = (id: string): RunWriter => {
-    const writer = writers.get(id);
-    if (!writer) {
-      throw new Error(`Run ${id} is not being written by this app: only a run started with runs.create in this session takes metrics and checkpoints (a finished run cannot be continued this way)`);
+    const owned = writers.get(id);
+    if (!owned) {
+      throw new Error(`Run ${id} is not being written by this app: only a run started with runs.create (or reopened with runs.reopen) in this session takes metrics and checkpoints`);
     }
-    return writer;
+    return owned.writer;
   };
   const emit = opts.emit ?? (() => undefined);
 
@@ -121,7 +137,7 @@ export function createLabService(opts: LabServiceOptions): LabService {
     return opts.paths;
   }
 
-  return {
+  const api = (client: string): LabRequestApi => ({
     app: {
       info: async () => opts.appInfo?.() ?? { version: '', electron: '', chrome: '', platform: process.platform },
     },
@@ -145,6 +161,7 @@ export function createLabService(opts: LabServiceOptions): LabService {
           valIndices: exactBytes(new Uint8Array(d.valIndices.buffer, d.valIndices.byteOffset, d.valIndices.byteLength)),
           mean: d.mean,
           std: d.std,
+          ...(d.fit ? { fit: d.fit } : {}),
         };
       },
       async samples(id, perClass) {
@@ -225,19 +242,31 @@ export function createLabService(opts: LabServiceOptions): LabService {
           seed: request.seed,
           adapter: request.adapter,
           versions: request.versions,
+          preprocessing: request.preprocessing,
         });
-        writers.set(writer.id, writer);
+        writers.set(writer.id, { writer, client });
         return { id: writer.id };
+      },
+      async reopen(id) {
+        if (writers.has(id)) throw new Error(`Run ${id} is already being written by this app; stop that training first`);
+        const writer = await store.open(id);
+        writers.set(id, { writer, client });
+        return store.get(id);
       },
       async appendMetrics(id, records) {
         const writer = writerOf(id);
         for (const record of records) writer.appendMetrics(record);
-        // The headline numbers the runs table shows, as `convlab train` records them per epoch.
-        const lastEpoch = records.filter((r) => (r as { kind?: unknown }).kind === 'epoch').pop() as Record<string, unknown> | undefined;
-        if (lastEpoch) {
-          const { epoch, step, trainLoss, valLoss, valAccuracy } = lastEpoch;
-          await writer.updateSummary({ epoch, step, trainLoss, valLoss, valAccuracy });
-        }
+      },
+      async updateSummary(id, summary) {
+        await writerOf(id).updateSummary({ ...summary });
+      },
+      async readCheckpoint(id, name) {
+        const file = await store.readCheckpoint(id, name);
+        const tensors = [...file.tensors].map(([tensorName, t]) => {
+          const floats = toFloat32(t);
+          return { name: tensorName, shape: t.shape, data: new Uint8Array(floats.buffer, floats.byteOffset, floats.byteLength) };
+        });
+        return { name, tensors, metadata: file.metadata };
       },
       async saveCheckpoint(id, name, tensors, metadata) {
         const writer = writerOf(id);
@@ -253,6 +282,7 @@ export function createLabService(opts: LabServiceOptions): LabService {
       async finish(id, status, summary) {
         const writer = writerOf(id);
         writers.delete(id);
+        await writer.flush();
         return writer.finish(status, summary);
       },
       get: (id) => store.get(id),
@@ -302,7 +332,23 @@ export function createLabService(opts: LabServiceOptions): LabService {
         return writeSettings(home, patch);
       },
     },
+  });
 
+  const local = api('local');
+  return {
+    ...local,
+    forClient: api,
+    activeRuns: (client) => [...writers].filter(([, w]) => w.client === client).map(([id]) => id),
+    async releaseClient(client, reason) {
+      const released: string[] = [];
+      for (const [id, owned] of [...writers]) {
+        if (owned.client !== client) continue;
+        writers.delete(id);
+        await owned.writer.interrupt(reason).catch(() => undefined);
+        released.push(id);
+      }
+      return released;
+    },
     cancelAll() {
       for (const controller of running.values()) controller.abort();
     },

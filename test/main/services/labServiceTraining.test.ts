@@ -88,7 +88,9 @@ describe('runs written by the app', () => {
       { kind: 'step', step: 2, epoch: 0, loss: 2.1 },
     ]);
     await lab.runs.appendMetrics(id, [{ kind: 'epoch', epoch: 1, step: 2, trainLoss: 2.2, valLoss: 2.0, valAccuracy: 0.25 }]);
-    // The epoch record updates the headline numbers at once, as `convlab train` does.
+    // Records are only records: the training session sets the headline numbers explicitly.
+    expect((await lab.runs.get(id)).summary).toEqual({});
+    await lab.runs.updateSummary(id, { epoch: 1, step: 2, valAccuracy: 0.25 });
     expect((await lab.runs.get(id)).summary).toMatchObject({ epoch: 1, step: 2, valAccuracy: 0.25 });
 
     const tensors: CheckpointTensorBytes[] = [
@@ -109,6 +111,49 @@ describe('runs written by the app', () => {
     expect(file.metadata).toEqual({ format: 'pytorch-state-dict', epoch: '1' });
     expect([...toFloat32(file.tensors.get('0.weight')!)]).toEqual([1, 2, 3, 4, 5, 6]);
     expect(file.tensors.get('0.bias')!.shape).toEqual([2]);
+    // …and the LabApi serves it back as float32 bytes with its metadata (resume, evaluation).
+    const back = await lab.runs.readCheckpoint(id, 'epoch-1-step-2');
+    expect(back.metadata).toEqual({ format: 'pytorch-state-dict', epoch: '1' });
+    expect(back.tensors.map((t) => [t.name, t.shape, [...new Float32Array(Uint8Array.from(t.data).buffer)]])).toEqual([
+      ['0.weight', [2, 3], [1, 2, 3, 4, 5, 6]], ['0.bias', [2], [-1, 0.5]],
+    ]);
+    await expect(lab.runs.readCheckpoint(id, 'best')).rejects.toThrow(/has no checkpoint 'best' \(it has: epoch-1-step-2\)/);
+  });
+
+  it('reopens a stopped run for writing (resume), refusing one it is writing already', async () => {
+    const lab = createLabService({ home });
+    const { id } = await lab.runs.create(request);
+    await expect(lab.runs.reopen(id)).rejects.toThrow(/already being written/);
+    await lab.runs.finish(id, 'stopped', { steps: 3 });
+    expect((await lab.runs.reopen(id)).status).toBe('running');
+    await lab.runs.appendMetrics(id, [{ kind: 'step', step: 4 }]);
+    expect((await lab.runs.finish(id, 'completed')).status).toBe('completed');
+  });
+
+  it('marks the runs of a client that went away as interrupted, keeping what they wrote, and leaves others alone', async () => {
+    const service = createLabService({ home });
+    const page = service.forClient('page-1');
+    const other = service.forClient('page-2');
+    const mine = (await page.runs.create({ ...request, name: 'mine' })).id;
+    const theirs = (await other.runs.create({ ...request, name: 'theirs' })).id;
+    await page.runs.appendMetrics(mine, [{ kind: 'step', step: 1, loss: 1 }]);
+    await page.runs.saveCheckpoint(mine, 'last', [{ name: 'w', shape: [1], data: f32Bytes([1]) }]);
+    expect(service.activeRuns('page-1')).toEqual([mine]);
+    expect(await service.releaseClient('page-1', 'the page was reloaded')).toEqual([mine]);
+    expect(service.activeRuns('page-1')).toEqual([]);
+    const run = await service.runs.get(mine);
+    expect(run.status).toBe('interrupted');
+    expect(run.endedAt).not.toBeNull();
+    const records = await service.runs.metrics(mine);
+    expect(records[0]).toMatchObject({ kind: 'step', step: 1, loss: 1 });
+    expect(records[1]).toMatchObject({ kind: 'event', message: 'interrupted: the page was reloaded' });
+    expect((await service.runs.checkpoints(mine)).map((c) => c.name)).toEqual(['last']);
+    await expect(page.runs.appendMetrics(mine, [{ kind: 'step', step: 2 }])).rejects.toThrow(/not being written/);
+    expect((await service.runs.get(theirs)).status).toBe('running');
+    // The interrupted run can be resumed by the next page.
+    expect((await other.runs.reopen(mine)).status).toBe('running');
+    await other.runs.finish(mine, 'stopped');
+    await other.runs.finish(theirs, 'stopped');
   });
 
   it('reads checkpoint bytes at any offset (a Buffer slice is not 4-byte aligned)', async () => {
@@ -167,6 +212,16 @@ describe('argument schemas of the new methods (both hosts)', () => {
       expect(schemas['runs.saveCheckpoint'].safeParse([runId, 'last', [{ ...good, data: [0, 0, 0, 0, 0, 0, 0, 0] }]]).success).toBe(false);
       expect(schemas['runs.finish'].safeParse([runId, 'diverged', { divergence: 'x' }]).success).toBe(true);
       expect(schemas['runs.finish'].safeParse([runId, 'interrupted']).success).toBe(false);
+      expect(schemas['runs.updateSummary'].safeParse([runId, { valLoss: NaN, bestCheckpoint: 'best', stopReason: 'x' }]).success).toBe(true);
+      expect(schemas['runs.updateSummary'].safeParse([runId, { valLoss: null }]).success).toBe(true);
+      expect(schemas['runs.updateSummary'].safeParse([runId, { bestCheckpoint: '../x' }]).success).toBe(false);
+      expect(schemas['runs.updateSummary'].safeParse([runId, { madeUp: 1 }]).success).toBe(false);
+      expect(schemas['runs.readCheckpoint'].safeParse([runId, 'best']).success).toBe(true);
+      expect(schemas['runs.readCheckpoint'].safeParse([runId, '../../etc/passwd']).success).toBe(false);
+      expect(schemas['runs.reopen'].safeParse(['x']).success).toBe(false);
+      const pre = { input: [1, 28, 28], fit: 'resize', mean: [0.3], std: [0.3], classes: ['a', 'b'] };
+      expect(schemas['runs.create'].safeParse([{ ...request, preprocessing: pre }]).success).toBe(true);
+      expect(schemas['runs.create'].safeParse([{ ...request, preprocessing: { ...pre, mean: [0.3, 0.3] } }]).success).toBe(false);
     });
   }
 });
@@ -198,6 +253,19 @@ describe('over the browser host (binary arguments as frames)', () => {
       expect(toFloat32(file.tensors.get('0.weight')!)[96]).toBe(96);
       expect([...toFloat32(file.tensors.get('0.bias')!)]).toEqual([7, 8]);
       expect((await lab.runs.metrics(id)).map((r) => r.loss)).toEqual([0.5]);
+      const back = await lab.runs.readCheckpoint(id, 'last');
+      expect(new Float32Array(Uint8Array.from(back.tensors[0]!.data).buffer)[96]).toBe(96);
+
+      // A page that closes (or reloads) mid-run: its socket goes, and the host interrupts its run.
+      const page = createWsLabClient(`ws://127.0.0.1:${host.port}/lab?token=${host.token}`, (url) => new WebSocket(url) as unknown as WebSocketLike);
+      const orphan = (await page.runs.create({ ...request, name: 'orphan' })).id;
+      await page.runs.appendMetrics(orphan, [{ kind: 'step', step: 1, loss: 0.5 }]);
+      page.close();
+      const store = new RunStore(home);
+      const deadline = Date.now() + 5000;
+      while ((await store.get(orphan)).status === 'running' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect((await store.get(orphan)).status).toBe('interrupted');
+      expect((await store.readMetrics(orphan))[0]).toMatchObject({ step: 1, loss: 0.5 });
     } finally {
       lab.close();
       await host.close();

@@ -9,11 +9,12 @@ import { ProtocolError, parseFromWorker, parseToWorker, transferablesOf, type To
 
 function data(n = 8): WorkerTrainData {
   return {
+    id: 'ds-20261206-120000-abcd', name: 'tiny', classes: ['a', 'b'],
     images: new Uint8Array(n * 4 * 4),
     labels: Uint8Array.from({ length: n }, (_, i) => i % 2),
     trainIndices: Uint32Array.from({ length: n - 2 }, (_, i) => i),
     valIndices: Uint32Array.of(n - 2, n - 1),
-    channels: 1, height: 4, width: 4, classes: 2, mean: [0.5], std: [0.25],
+    channels: 1, height: 4, width: 4, mean: [0.5], std: [0.25],
   };
 }
 
@@ -65,13 +66,22 @@ describe('UI → worker', () => {
     expect(() => parseToWorker({ type: 'start', config, data: { ...data(), mean: [0.1, 0.2] } })).toThrow(/one value per channel/);
     // Plain arrays are not accepted where typed arrays travel (they would be copied, not moved).
     expect(() => parseToWorker({ type: 'start', config, data: { ...data(), labels: [0, 1] } })).toThrow(ProtocolError);
+    expect(() => parseToWorker({ type: 'start', config, data: { ...data(), classes: ['a', ''] } })).toThrow(/classes/);
+  });
+
+  it('carries a run name, a run to resume and early stopping; answers to lab calls', () => {
+    expect(parseToWorker({ type: 'start', config: { ...config, earlyStop: 3 }, data: data(), name: 'mine', resume: '20261206-120000-abc123' })).toMatchObject({ name: 'mine', resume: '20261206-120000-abc123' });
+    expect(() => parseToWorker({ type: 'start', config, data: data(), resume: '../etc' })).toThrow(/resume/);
+    expect(() => parseToWorker({ type: 'start', config: { ...config, earlyStop: 0 }, data: data() })).toThrow(/earlyStop/);
+    expect(parseToWorker({ type: 'labReply', id: 3, ok: true, result: { id: 'x' } })).toMatchObject({ type: 'labReply', id: 3 });
+    expect(() => parseToWorker({ type: 'labReply', id: 0, ok: true })).toThrow(/id/);
   });
 });
 
 describe('worker → UI', () => {
   const step = {
     kind: 'step', step: 1, epoch: 0, loss: 2.3, accuracy: 0.1, lr: 0.01, imagesPerSecond: 100,
-    gradNorms: { '0.weight': 0.5 }, kernelTimes: { '0.conv2d|forward|gemm': 0.02 }, timing: 'timestamp', time: 0.1,
+    gradNorms: { '0.weight': 0.5 }, kernelTimes: { '0.conv2d|forward|gemm': 0.02 }, timing: 'timestamp', elapsed: 0.1,
   };
 
   it('accepts step batches, including the NaN and Infinity of a diverging run', () => {
@@ -79,14 +89,16 @@ describe('worker → UI', () => {
     expect(m.type === 'steps' && m.metrics.length).toBe(2);
   });
 
-  it('refuses malformed metrics, unknown error kinds and non-float32 checkpoints', () => {
+  it('refuses malformed metrics, unknown error kinds, checkpoints without a name and unknown lab calls', () => {
     expect(() => parseFromWorker({ type: 'steps', metrics: [] })).toThrow(ProtocolError);
     expect(() => parseFromWorker({ type: 'steps', metrics: [{ ...step, timing: 'guess' }] })).toThrow(/timing/);
     expect(() => parseFromWorker({ type: 'error', kind: 'oops', message: 'x', job: 'train' })).toThrow(/kind/);
     expect(() => parseFromWorker({ type: 'error', kind: 'busy', message: 'x' })).toThrow(/job/);
     expect(parseFromWorker({ type: 'error', kind: 'busy', message: 'x', job: 'selfTest' })).toMatchObject({ job: 'selfTest' });
-    expect(() => parseFromWorker({ type: 'checkpoint', epoch: 1, step: 2, model: [{ name: 'w', shape: [1], data: [1] }], optimizer: [] })).toThrow(/model/);
-    expect(parseFromWorker({ type: 'checkpoint', epoch: 1, step: 2, model: [{ name: 'w', shape: [1], data: Float32Array.of(1) }], optimizer: [] }).type).toBe('checkpoint');
+    expect(() => parseFromWorker({ type: 'checkpoint', name: '' })).toThrow(/name/);
+    expect(parseFromWorker({ type: 'checkpoint', name: 'best' })).toEqual({ type: 'checkpoint', name: 'best' });
+    expect(parseFromWorker({ type: 'lab', id: 1, method: 'runs.create', args: [{}] }).type).toBe('lab');
+    expect(() => parseFromWorker({ type: 'lab', id: 1, method: 'shell.exec', args: [] })).toThrow(/method/);
   });
 
   it('accepts the tuning state and kernel reports, and refuses malformed choices', () => {
@@ -105,7 +117,8 @@ describe('worker → UI', () => {
 
   it('accepts adapter, done and self-test messages', () => {
     expect(parseFromWorker({ type: 'adapter', adapter: { vendor: 'google', architecture: 'swiftshader', description: '', isSoftware: true, timestamps: false } }).type).toBe('adapter');
-    expect(parseFromWorker({ type: 'done', summary: { status: 'stopped', epochs: 0, steps: 3, trainLoss: 2, valLoss: NaN, valAccuracy: NaN, imagesPerSecond: 10 } }).type).toBe('done');
+    expect(parseFromWorker({ type: 'done', runId: '20261206-120000-abc123', summary: { status: 'stopped', epochs: 0, steps: 3, trainLoss: 2, valLoss: NaN, valAccuracy: NaN, imagesPerSecond: 10 } }).type).toBe('done');
+    expect(() => parseFromWorker({ type: 'done', summary: { status: 'stopped', epochs: 0, steps: 3, trainLoss: 2, valLoss: NaN, valAccuracy: NaN, imagesPerSecond: 10 } })).toThrow(/runId/);
     expect(parseFromWorker({ type: 'selfTestCase', index: 0, total: 2, row: { file: 'a.json', name: 'c', op: 'conv2d', pass: true, worstAbsError: 1e-7, detail: '' } }).type).toBe('selfTestCase');
     expect(parseFromWorker({ type: 'selfTestDone', passed: 1, failed: 1 })).toEqual({ type: 'selfTestDone', passed: 1, failed: 1 });
   });
@@ -122,9 +135,8 @@ describe('transfer lists', () => {
     expect(list).toContain(shared);
   });
 
-  it('moves checkpoint weights and nothing for small messages', () => {
-    const w = Float32Array.of(1, 2);
-    expect(transferablesOf({ type: 'checkpoint', epoch: 1, step: 1, model: [{ name: 'w', shape: [2], data: w }], optimizer: [] })).toEqual([w.buffer]);
+  it('moves nothing for small messages, nor for lab calls (a checkpoint is saved under several names)', () => {
+    expect(transferablesOf({ type: 'lab', id: 1, method: 'runs.saveCheckpoint', args: ['x', 'last', [{ name: 'w', shape: [1], data: new Uint8Array(4) }]] })).toEqual([]);
     expect(transferablesOf({ type: 'pause' })).toEqual([]);
     expect(transferablesOf({ type: 'selfTestDone', passed: 1, failed: 0 })).toEqual([]);
   });

@@ -2,11 +2,10 @@
 // 'browser' schemas (the same rules as IPC, plus typed paths), calls the lab service and answers in
 // the wire format of src/shared/labWire.ts. Requests run concurrently and answer by id.
 import type WebSocket from 'ws';
-import type { LabMethodName } from '../../../shared/labApi';
+import type { LabMethodName, LabRequestApi } from '../../../shared/labApi';
 import { labMethodNames } from '../../../shared/labApi';
 import { describeArgIssues, labArgSchemas } from '../../../shared/labSchemas';
 import { extractBinary, insertBinary, isWirePathList, type WirePath, type WireResponse } from '../../../shared/labWire';
-import type { LabService } from '../labService';
 
 const schemas = labArgSchemas('browser');
 const methods = new Set<string>(labMethodNames());
@@ -21,7 +20,7 @@ const MAX_BINARY_PARTS = 4096;
 
 type RawRequest = { id?: unknown; method?: unknown; args?: unknown; binary?: unknown };
 
-export function serveLabSocket(socket: WebSocket, service: LabService): void {
+export function serveLabSocket(socket: WebSocket, service: LabRequestApi): void {
   // A request whose header announced binary parts: its frames follow it, back to back (the client
   // sends them in the same tick, and a WebSocket keeps a connection's frames in order).
   let awaiting: { request: RawRequest; paths: WirePath[]; chunks: Uint8Array[] } | null = null;
@@ -74,7 +73,7 @@ function toBytes(data: WebSocket.RawData): Uint8Array {
   return data;
 }
 
-async function answer(socket: WebSocket, service: LabService, request: RawRequest): Promise<void> {
+async function answer(socket: WebSocket, service: LabRequestApi, request: RawRequest): Promise<void> {
   const id = typeof request?.id === 'number' || (typeof request?.id === 'string' && request.id.length <= 64) ? request.id : null;
   if (id === null) return send(socket, { id: null, ok: false, error: 'A request needs an "id" (a number, or a string of at most 64 characters)' });
   const { method } = request;
@@ -85,7 +84,7 @@ async function answer(socket: WebSocket, service: LabService, request: RawReques
   const parsed = schemas[method as LabMethodName].safeParse(args);
   if (!parsed.success) return send(socket, { id, ok: false, error: describeArgIssues(method, parsed.error) });
 
-  const [domain, name] = method.split('.') as [keyof LabService, string];
+  const [domain, name] = method.split('.') as [keyof LabRequestApi, string];
   const fn = (service[domain] as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[name];
   let result: unknown;
   try {

@@ -60,6 +60,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
   const service = createLabService({ home: opts.home, appInfo: opts.appInfo, emit: broadcast, workers: opts.workers, dataRoot: opts.dataRoot });
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   let port = 0;
+  let clients = 0;
 
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -81,9 +82,15 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
         : checkHostAndOrigin(req, port) ?? checkToken(req, url, token);
     if (refused) return rejectUpgrade(socket, refused);
     wss.handleUpgrade(req, socket, head, (ws) => {
+      // Each socket is one client: the runs it trains are interrupted when it goes away (the
+      // tab was reloaded or closed), not left 'running' behind a heartbeat nobody feeds.
+      const client = `socket-${++clients}`;
       sockets.add(ws);
-      ws.on('close', () => sockets.delete(ws));
-      serveLabSocket(ws, service);
+      ws.on('close', () => {
+        sockets.delete(ws);
+        void service.releaseClient(client, 'the page that trained it was closed or reloaded');
+      });
+      serveLabSocket(ws, service.forClient(client));
     });
   });
 

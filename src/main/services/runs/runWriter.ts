@@ -18,7 +18,7 @@ export const FLUSH_INTERVAL_MS = 1_000;
 export class RunWriter {
   private readonly timer: NodeJS.Timeout;
   private lastHeartbeatWrite = Date.now();
-  private finishedAs: FinishStatus | null = null;
+  private finishedAs: FinishStatus | 'interrupted' | null = null;
   /** A failure of the background flush, surfaced by the next call the caller awaits. */
   private backgroundError: Error | null = null;
 
@@ -95,6 +95,21 @@ export class RunWriter {
       heartbeatAt: now,
       endedAt: now,
     }));
+  }
+
+  /**
+   * The client training this run went away (a reloaded page, a closed tab, a crashed renderer):
+   * writes what is buffered and records the run as interrupted, resumable from its checkpoints.
+   * This process is alive, so readers could not infer it; the host says so instead.
+   */
+  async interrupt(reason: string): Promise<RunManifest> {
+    this.assertOpen();
+    clearInterval(this.timer);
+    this.finishedAs = 'interrupted';
+    this.log.append({ kind: 'event', time: Date.now(), message: `interrupted: ${reason}` });
+    await this.log.close();
+    const now = new Date().toISOString();
+    return patchManifest(manifestPath(this.runsDir, this.id), (m) => ({ ...m, status: 'interrupted', heartbeatAt: now, endedAt: now }));
   }
 
   get finished(): boolean {

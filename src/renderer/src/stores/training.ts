@@ -1,30 +1,33 @@
-// Training: the hyperparameters, the run in progress, and the glue between the GPU worker and the
-// run store. The worker computes; this store writes the run through the LabApi (metrics batched
-// every 500 ms, checkpoints as they come, the final status last) and feeds the live charts.
+// Training: the hyperparameters, the run in progress, and what the UI shows of it. The GPU worker
+// runs the engine's training session, which writes the run itself through the LabApi (the worker
+// asks this thread to make the calls: src/renderer/src/lab/workerLab.ts); this store only starts,
+// pauses, resumes and stops it, and feeds the live charts.
 //
 // Chart data lives in a LiveSeries (typed arrays, not reactive); `revision` is the one reactive
 // number the charts watch, bumped at most once per animation frame however many steps arrive.
+//
+// The run being trained is remembered in sessionStorage, so after a reload (which interrupts it:
+// the host sees this page go away) Train shows that run, its curves from the stored metrics, and
+// offers to resume it.
 
 import { defineStore } from 'pinia';
 import { computed, markRaw, reactive, ref, shallowRef } from 'vue';
 import type { ConvAlgorithm } from '../../../engine/backend';
-import { inferShapes } from '../../../engine/model/infer';
-import { formatText } from '../../../engine/model/formatText';
 import { DEFAULT_OPTIMIZER, type OptimizerName } from '../../../engine/optim/optimizer';
 import { DEFAULT_SCHEDULE, type ScheduleKind } from '../../../engine/optim/schedule';
 import type { EpochMetrics, StepMetrics, TrainConfig, TrainSummary } from '../../../engine/train/types';
+import { modelDataMismatch } from '../../../engine/train/validate';
 import type { AdapterSummary } from '../../../engine/webgpu/device';
-import type { FinishStatus } from '../../../shared/runFormat';
+import type { MetricsRecord, RunManifest } from '../../../shared/runFormat';
 import { LiveSeries } from '../components/train/liveSeries';
 import { lab, labSocketForWorkers } from '../lab';
-import { MetricsBatcher } from '../worker/metricsBatcher';
-import type { FromWorker, KernelReport, ToWorker, WireTensor } from '../worker/protocol';
+import type { FromWorker, KernelReport, StartOptions, ToWorker } from '../worker/protocol';
 import { trainDataOf } from '../worker/trainData';
 import { gpuWorker } from '../worker/workerClient';
 import { useDatasetsStore } from './datasets';
 import { useModelStore } from './model';
 
-export type TrainStatus = 'idle' | 'loading' | 'tuning' | 'running' | 'paused' | 'stopping' | 'finishing' | 'completed' | 'stopped' | 'diverged' | 'failed';
+export type TrainStatus = 'idle' | 'loading' | 'tuning' | 'running' | 'paused' | 'stopping' | 'completed' | 'stopped' | 'diverged' | 'failed' | 'interrupted';
 
 export interface HyperParams {
   epochs: number;
@@ -37,26 +40,32 @@ export interface HyperParams {
   seed: number;
   /** 0 = no cap. */
   maxSteps: number;
+  /** 0 = no early stopping; else the patience in epochs. */
+  earlyStop: number;
+  shuffle: boolean;
   name: string;
   /** Every conv layer's algorithm, or 'auto': timed per layer on this GPU, remembered per adapter. */
   convAlgorithm: ConvAlgorithm;
 }
 
-const ACTIVE: readonly TrainStatus[] = ['loading', 'tuning', 'running', 'paused', 'stopping', 'finishing'];
-
-const asBytes = (t: WireTensor) => ({ name: t.name, shape: t.shape, data: new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength) });
+const ACTIVE: readonly TrainStatus[] = ['loading', 'tuning', 'running', 'paused', 'stopping'];
+/** sessionStorage key of the run this page is training (cleared when it ends). */
+const ACTIVE_RUN_KEY = 'convlab.trainingRun';
 
 export const useTrainingStore = defineStore('training', () => {
   const datasets = useDatasetsStore();
   const model = useModelStore();
 
   const params = reactive<HyperParams>({
-    epochs: 3, batchSize: 64, lr: 0.01, optimizer: 'sgd', momentum: 0.9, weightDecay: 0, schedule: 'constant', seed: 42, maxSteps: 0, name: '', convAlgorithm: 'auto',
+    epochs: 3, batchSize: 64, lr: 0.01, optimizer: 'sgd', momentum: 0.9, weightDecay: 0, schedule: 'constant', seed: 42, maxSteps: 0,
+    earlyStop: 0, shuffle: true, name: '', convAlgorithm: 'auto',
   });
   const status = ref<TrainStatus>('idle');
   const error = ref<string | null>(null);
   const adapter = ref<AdapterSummary | null>(null);
   const runId = ref<string | null>(null);
+  /** The run this page was training before a reload interrupted it, when that is the run shown. */
+  const interruptedRun = ref<RunManifest | null>(null);
   const totalSteps = ref(0);
   const stepsPerEpoch = ref(0);
   const step = ref(0);
@@ -66,14 +75,16 @@ export const useTrainingStore = defineStore('training', () => {
   const timing = ref<'timestamp' | 'coarse' | null>(null);
   const summary = ref<TrainSummary | null>(null);
   const lastEpoch = ref<EpochMetrics | null>(null);
-  /** Why a write to the run store failed (training goes on; the run may be incomplete). */
-  const storeError = ref<string | null>(null);
+  /** The newest checkpoint the session saved. */
+  const lastCheckpoint = ref<string | null>(null);
   /** Which kernel each conv layer runs and why, as the worker last reported it (plain data, replaced whole). */
   const kernels = shallowRef<KernelReport | null>(null);
 
   const series = shallowRef(markRaw(new LiveSeries()));
   const revision = ref(0);
   let frameRequested = false;
+  /** Seconds of training before this session (a resumed run's session starts at 0 again). */
+  let elapsedBefore = 0;
 
   const active = computed(() => ACTIVE.includes(status.value));
 
@@ -82,17 +93,12 @@ export const useTrainingStore = defineStore('training', () => {
     const d = datasets.selected;
     if (!d) return 'Choose a dataset first (Datasets view).';
     if (!model.valid) return `The model does not build: ${model.analysis.error?.message ?? 'fix it in the Model view'}.`;
-    const [c, h, w] = model.input;
-    if (c !== d.channels || h !== d.height || w !== d.width) return `The model expects ${c}×${h}×${w} images but "${d.name}" has ${d.channels}×${d.height}×${d.width}.`;
-    try {
-      const out = inferShapes(model.spec, 1).outputSize;
-      if (out !== d.classes.length) return `The model ends with ${out} outputs but "${d.name}" has ${d.classes.length} classes: make the last linear layer's out ${d.classes.length} (Model view).`;
-    } catch (e) {
-      return (e as Error).message;
-    }
+    const mismatch = modelDataMismatch(model.spec, { name: d.name, channels: d.channels, height: d.height, width: d.width, classes: d.classes.length });
+    if (mismatch) return `${mismatch[0]!.toUpperCase()}${mismatch.slice(1)} (Model view).`;
     if (!Number.isInteger(params.epochs) || params.epochs < 1) return 'Epochs must be a whole number ≥ 1.';
     if (!Number.isInteger(params.batchSize) || params.batchSize < 1) return 'Batch size must be a whole number ≥ 1.';
     if (!(params.lr > 0 && params.lr <= 10)) return 'The learning rate must be > 0 and at most 10.';
+    if (params.earlyStop > 0 && d.split?.val === 0) return `Early stopping watches the validation accuracy, but "${d.name}" has no validation split.`;
     return null;
   });
 
@@ -111,11 +117,9 @@ export const useTrainingStore = defineStore('training', () => {
     return perStep > 0 ? (totalSteps.value - step.value) * perStep : null;
   });
 
-  let batcher: MetricsBatcher<object> | null = null;
-  let runReady: Promise<string> | null = null;
-  let checkpoints: Promise<void> = Promise.resolve();
-  let lastCheckpoint: string | null = null;
   let unlisten: (() => void) | null = null;
+  /** A resumed run's stored records, until the worker says which step it resumes from. */
+  let resumedRecords: { manifest: RunManifest; records: MetricsRecord[] } | null = null;
 
   function redrawSoon(): void {
     if (frameRequested) return;
@@ -139,59 +143,65 @@ export const useTrainingStore = defineStore('training', () => {
       schedule: { ...DEFAULT_SCHEDULE, kind: params.schedule },
       seed: params.seed,
       ...(params.maxSteps > 0 ? { maxSteps: params.maxSteps } : {}),
-      shuffle: true,
+      shuffle: params.shuffle,
+      ...(params.earlyStop > 0 ? { earlyStop: params.earlyStop } : {}),
     };
   }
 
-  async function start(): Promise<void> {
-    if (active.value || blocker.value) return;
-    const d = datasets.selected!;
-    const config = trainConfig();
-    status.value = 'loading';
+  function reset(): void {
     error.value = null;
-    storeError.value = null;
     summary.value = null;
     lastEpoch.value = null;
+    lastCheckpoint.value = null;
     runId.value = null;
+    interruptedRun.value = null;
     kernels.value = null;
     step.value = 0;
     epoch.value = 0;
     totalSteps.value = 0;
-    lastCheckpoint = null;
-    checkpoints = Promise.resolve();
+    elapsedBefore = 0;
     series.value = markRaw(new LiveSeries());
     revision.value++;
+  }
+
+  async function start(): Promise<void> {
+    if (active.value || blocker.value) return;
+    reset();
+    await launch(datasets.selected!.id, {
+      config: trainConfig(),
+      convAlgorithm: params.convAlgorithm,
+      ...(params.name.trim() ? { name: params.name.trim() } : {}),
+    });
+  }
+
+  /** Continues a stopped or interrupted run from its last checkpoint, with its own settings. */
+  async function resumeRun(id: string): Promise<void> {
+    if (active.value) return;
+    try {
+      const manifest = await lab.runs.get(id);
+      const records = await lab.runs.metrics(id);
+      reset();
+      showStoredRun(manifest, records);
+      resumedRecords = { manifest, records };
+      const recorded = manifest.config as { train?: TrainConfig; convAlgorithm?: ConvAlgorithm };
+      if (!recorded.train) throw new Error(`run ${id} does not record its training config`);
+      await launch(manifest.dataset.id, { config: recorded.train, convAlgorithm: recorded.convAlgorithm ?? 'auto', resume: id });
+    } catch (e) {
+      status.value = 'failed';
+      error.value = `Could not resume run ${id}: ${(e as Error).message}`;
+    }
+  }
+
+  async function launch(datasetId: string, options: StartOptions): Promise<void> {
+    status.value = 'loading';
     try {
       // Browser mode: the worker fetches the dataset over its own socket, so its megabytes never
       // arrive on this thread (trainData.ts). The desktop app's LabApi lives on this thread only.
-      let message: ToWorker;
-      let trained = { id: d.id, name: d.name };
-      const convAlgorithm = params.convAlgorithm;
-      if (labSocketForWorkers !== null) {
-        message = { type: 'startFetching', config, source: { labSocketUrl: labSocketForWorkers, datasetId: d.id }, convAlgorithm };
-      } else {
-        const t = await lab.datasets.tensors(d.id);
-        trained = { id: t.id, name: t.name };
-        message = { type: 'start', config, data: trainDataOf(t), convAlgorithm };
-      }
-      const modelText = formatText(config.spec);
-      batcher = new MetricsBatcher<object>(async (records) => lab.runs.appendMetrics(await runReady!, records));
-      runReady = null;
-      const createRun = (summaryOfAdapter: AdapterSummary | null, dataset = trained): Promise<string> =>
-        lab.app.info().catch(() => null).then((info) =>
-          lab.runs.create({
-            ...(params.name.trim() ? { name: params.name.trim() } : {}),
-            // The conv algorithm changes speed, not results: recorded so a comparison explains a difference in images/s.
-            config: { data: d.id, model: modelText, train: config, backend: 'webgpu', convAlgorithm },
-            modelSpec: modelText,
-            dataset,
-            seed: config.seed,
-            adapter: summaryOfAdapter ? { backend: 'webgpu', ...summaryOfAdapter } : undefined,
-            versions: info ? { convlab: info.version, chrome: info.chrome, electron: info.electron, platform: info.platform } : {},
-          }),
-        ).then((r) => (runId.value = r.id));
+      const message: ToWorker = labSocketForWorkers !== null
+        ? { type: 'startFetching', source: { labSocketUrl: labSocketForWorkers, datasetId }, ...options }
+        : { type: 'start', data: trainDataOf(await lab.datasets.tensors(datasetId)), ...options };
       unlisten?.();
-      unlisten = gpuWorker.listen((m) => onMessage(m, createRun));
+      unlisten = gpuWorker.listen(onMessage);
       gpuWorker.send(message);
     } catch (e) {
       status.value = 'failed';
@@ -199,20 +209,30 @@ export const useTrainingStore = defineStore('training', () => {
     }
   }
 
-  function onMessage(m: FromWorker, createRun: (a: AdapterSummary | null, dataset?: { id: string; name: string }) => Promise<string>): void {
+  function onMessage(m: FromWorker): void {
     switch (m.type) {
       case 'adapter':
         adapter.value = m.adapter;
         if (!m.adapter.timestamps) timing.value = 'coarse';
         return;
       case 'started':
+        runId.value = m.runId;
         totalSteps.value = m.totalSteps;
         stepsPerEpoch.value = m.stepsPerEpoch;
-        runReady = createRun(adapter.value, m.dataset);
-        runReady.catch((e: Error) => (storeError.value = `The run could not be created, so nothing is saved: ${e.message}`));
+        if (resumedRecords) {
+          // The session continues from its last checkpoint, which may be older than the newest
+          // stored step: show the curves up to where it resumes, as the run will be.
+          const { manifest, records } = resumedRecords;
+          resumedRecords = null;
+          series.value = markRaw(new LiveSeries());
+          showStoredRun(manifest, records.filter((r) => r.step === undefined || r.step <= m.startStep));
+        }
+        totalSteps.value = m.totalSteps;
+        step.value = m.startStep;
+        remember(m.runId);
         return;
       case 'state':
-        if (status.value !== 'finishing') status.value = m.state;
+        status.value = m.state;
         return;
       case 'kernels':
         kernels.value = markRaw(m.report);
@@ -224,84 +244,60 @@ export const useTrainingStore = defineStore('training', () => {
         series.value.addEpoch(m.metrics);
         lastEpoch.value = m.metrics;
         epoch.value = m.metrics.epoch;
-        batcher?.push(m.metrics);
         redrawSoon();
         return;
       case 'checkpoint':
-        saveCheckpoint(m);
+        lastCheckpoint.value = m.name;
         return;
       case 'done':
-        void finish(m.summary.status, m.summary);
+        summary.value = m.summary;
+        series.value.addFinalValidation(m.summary.steps, m.summary.valLoss, m.summary.valAccuracy);
+        if (m.summary.divergence) error.value = m.summary.divergence;
+        end(m.summary.status);
         return;
       case 'error':
         // Errors of the kernel lab's jobs are its own; null means the worker itself failed.
         if (m.job !== 'train' && m.job !== null) return;
-        error.value = m.message;
         if (m.kind === 'busy') {
+          error.value = m.message;
           if (status.value === 'loading') status.value = 'idle';
-          unlisten?.();
-          unlisten = null;
+          stopListening();
           return;
         }
-        if (ACTIVE.includes(status.value)) void finish('failed', null);
+        if (!ACTIVE.includes(status.value)) return;
+        error.value = m.message;
+        // The session records a failure itself; a worker that died could not, so say it here
+        // (refused harmlessly when the session already finished the run).
+        if (m.job === null && runId.value) void lab.runs.finish(runId.value, 'failed', { error: m.message }).catch(() => undefined);
+        end('failed');
         return;
       default:
-        return; // self-test and worked-example messages belong to the kernel lab
+        return; // self-test, worked-example and lab-call messages belong to others
     }
   }
 
   function onSteps(list: StepMetrics[]): void {
     const s = series.value;
-    for (const m of list) s.addStep(m);
+    for (const m of list) s.addStep({ ...m, elapsed: elapsedBefore + m.elapsed });
     const last = list[list.length - 1]!;
     step.value = last.step;
-    seconds.value = last.elapsed;
+    seconds.value = elapsedBefore + last.elapsed;
     imagesPerSecond.value = last.imagesPerSecond;
     timing.value = last.timing;
-    batcher?.push(...list);
     redrawSoon();
   }
 
-  function saveCheckpoint(m: Extract<FromWorker, { type: 'checkpoint' }>): void {
-    const name = `epoch-${m.epoch}-step-${m.step}`;
-    checkpoints = checkpoints.then(async () => {
-      if (!runReady) return;
-      try {
-        const id = await runReady;
-        await lab.runs.saveCheckpoint(id, name, m.model.map(asBytes), { format: 'pytorch-state-dict', epoch: String(m.epoch), step: String(m.step) });
-        if (m.optimizer.length > 0) await lab.runs.saveCheckpoint(id, `${name}-optimizer`, m.optimizer.map(asBytes), { format: 'convlab-optimizer-state' });
-        lastCheckpoint = name;
-      } catch (e) {
-        storeError.value = `Checkpoint ${name} was not saved: ${(e as Error).message}`;
-      }
-    });
+  function end(final: TrainStatus): void {
+    resumedRecords = null;
+    status.value = final;
+    forget();
+    stopListening();
+    redrawSoon();
   }
 
-  async function finish(final: FinishStatus, s: TrainSummary | null): Promise<void> {
-    status.value = 'finishing';
-    summary.value = s;
-    if (s) series.value.addFinalValidation(s.steps, s.valLoss, s.valAccuracy);
-    try {
-      await batcher?.close().catch((e: Error) => (storeError.value = `Some metrics were not saved: ${e.message}`));
-      await checkpoints;
-      if (runReady) {
-        const id = await runReady;
-        const numbers = s
-          ? { trainLoss: s.trainLoss, valLoss: s.valLoss, valAccuracy: s.valAccuracy, imagesPerSecond: s.imagesPerSecond, epochs: s.epochs, steps: s.steps, ...(s.divergence ? { divergence: s.divergence } : {}) }
-          : { error: error.value ?? 'training failed', steps: step.value };
-        await lab.runs.finish(id, final, { ...numbers, ...(lastCheckpoint ? { lastCheckpoint } : {}) });
-      }
-    } catch (e) {
-      storeError.value = `The run was not finished in the run store: ${(e as Error).message}`;
-    } finally {
-      batcher = null;
-      runReady = null;
-      unlisten?.();
-      unlisten = null;
-      status.value = final;
-      if (s?.divergence) error.value = s.divergence;
-      redrawSoon();
-    }
+  function stopListening(): void {
+    unlisten?.();
+    unlisten = null;
   }
 
   function pause(): void {
@@ -314,8 +310,74 @@ export const useTrainingStore = defineStore('training', () => {
     if (status.value === 'running' || status.value === 'paused' || status.value === 'tuning') gpuWorker.send({ type: 'stop' });
   }
 
+  // --- a run shown from the store: after a reload, or before resuming it ------------------------
+
+  function showStoredRun(manifest: RunManifest, records: MetricsRecord[]): void {
+    const s = series.value;
+    for (const r of records) {
+      if (r.kind === 'step') s.addStep(storedStep(r));
+      else if (r.kind === 'epoch') s.addEpoch(r as unknown as EpochMetrics);
+    }
+    const steps = s.step.length;
+    step.value = steps > 0 ? s.step.view()[steps - 1]! : 0;
+    seconds.value = elapsedBefore = steps > 0 ? s.time.view()[steps - 1]! : 0;
+    const lastE = [...records].reverse().find((r) => r.kind === 'epoch') as unknown as EpochMetrics | undefined;
+    lastEpoch.value = lastE ?? null;
+    epoch.value = lastE?.epoch ?? 0;
+    runId.value = manifest.id;
+    const train = (manifest.config as { train?: TrainConfig }).train;
+    if (train) totalSteps.value = step.value; // the true total is known once the worker starts
+    redrawSoon();
+  }
+
+  /** The run this page was training when it was reloaded, with its curves. */
+  async function restoreAfterReload(): Promise<void> {
+    const id = typeof sessionStorage !== 'undefined' ? sessionStorage.getItem(ACTIVE_RUN_KEY) : null;
+    if (!id || active.value) return;
+    try {
+      // The host marks the run interrupted as soon as the old page's connection is gone; a moment
+      // after a reload it may still say running, so look again briefly.
+      let manifest = await lab.runs.get(id);
+      for (let i = 0; i < 20 && manifest.status === 'running'; i++) {
+        await new Promise((r) => setTimeout(r, 250));
+        manifest = await lab.runs.get(id);
+      }
+      showStoredRun(manifest, await lab.runs.metrics(id));
+      interruptedRun.value = manifest;
+      status.value = manifest.status === 'interrupted' ? 'interrupted' : manifest.status === 'running' ? 'interrupted' : (manifest.status as TrainStatus);
+    } catch {
+      // The run was deleted meanwhile: nothing to show.
+    } finally {
+      forget();
+    }
+  }
+
+  function remember(id: string): void {
+    if (typeof sessionStorage !== 'undefined') sessionStorage.setItem(ACTIVE_RUN_KEY, id);
+  }
+  function forget(): void {
+    if (typeof sessionStorage !== 'undefined') sessionStorage.removeItem(ACTIVE_RUN_KEY);
+  }
+
+  // Leaving or reloading the page interrupts the run (the host keeps what was saved): ask first.
+  if (typeof window !== 'undefined') {
+    window.addEventListener('beforeunload', (event) => {
+      if (!active.value) return;
+      event.preventDefault();
+      event.returnValue = '';
+    });
+  }
+
   return {
-    params, status, error, storeError, kernels, adapter, runId, totalSteps, stepsPerEpoch, step, epoch, seconds, imagesPerSecond, timing,
-    summary, lastEpoch, series, revision, active, blocker, eta, start, pause, resume, stop,
+    params, status, error, kernels, adapter, runId, interruptedRun, totalSteps, stepsPerEpoch, step, epoch, seconds, imagesPerSecond, timing,
+    summary, lastEpoch, lastCheckpoint, series, revision, active, blocker, eta, start, pause, resume, stop, resumeRun, restoreAfterReload,
   };
 });
+
+/** A stored step record as the live series takes it: runs from before `elapsed` existed stored
+ *  seconds since the start in `time`. */
+function storedStep(r: MetricsRecord): StepMetrics {
+  const m = r as unknown as StepMetrics & { time?: number };
+  const elapsed = typeof m.elapsed === 'number' ? m.elapsed : typeof m.time === 'number' && m.time < 1e9 ? m.time : NaN;
+  return { ...m, elapsed, gradNorms: m.gradNorms ?? {}, timing: m.timing ?? 'coarse' };
+}

@@ -2,14 +2,15 @@
 // and validated on arrival: the worker treats the UI's messages as input it checks before it
 // touches the GPU, and the UI checks what comes back before it reaches the stores and charts.
 //
-//   UI → worker   start (config + dataset, buffers transferred; optional conv algorithm),
-//                 startFetching (config + where the worker fetches the dataset itself: browser
-//                 mode), pause, resume, stop, selfTest (the conformance cases), workedExample
-//                 (the im2col step-through)
-//   worker → UI   adapter, started, state (tuning first, then running/paused/stopping), kernels
-//                 (which conv kernel each layer and phase runs, and why), steps (batched), epoch,
-//                 checkpoint (buffers transferred), done, error, selfTestCase, selfTestDone,
-//                 workedExample
+//   UI → worker   start (config + dataset, buffers transferred; optional conv algorithm, run name,
+//                 run to resume), startFetching (the same, but the worker fetches the dataset
+//                 itself: browser mode), pause, resume, stop, selfTest (the conformance cases),
+//                 workedExample (the im2col step-through), labReply (an answer to a lab call)
+//   worker → UI   adapter, started (with the run id), state (tuning first, then running/paused/
+//                 stopping), kernels (which conv kernel each layer and phase runs, and why), steps
+//                 (batched), epoch, checkpoint (its name, once saved), done, error, selfTestCase,
+//                 selfTestDone, workedExample, lab (a LabApi call the UI thread makes for the
+//                 worker: the session writes its run this way, see src/renderer/src/lab/workerLab.ts)
 //
 // Steps travel in small batches (every ~50 ms) rather than one message each: a fast GPU finishes
 // hundreds of steps a second, and the UI only redraws once per animation frame anyway.
@@ -20,9 +21,18 @@ import type { EpochMetrics, StepMetrics, TrainConfig, TrainSummary } from '../..
 import type { TuneChoice } from '../../../engine/webgpu/autotune/autotuner';
 import type { AdapterSummary } from '../../../engine/webgpu/device';
 import type { ConvPhase } from '../../../engine/webgpu/ops/convAlgorithmsChoice';
+import { labMethodNames } from '../../../shared/labApi';
+import { RUN_ID_PATTERN } from '../../../shared/runFormat';
+import type { LabCall, LabReply } from '../lab/workerLab';
 
-/** The dataset as the trainer needs it; every array's buffer is transferred, not copied. */
+/** The dataset as the training session needs it; every array's buffer is transferred, not copied. */
 export interface WorkerTrainData {
+  id: string;
+  name: string;
+  /** Class names, in label order. */
+  classes: string[];
+  /** How a folder import fitted its images (recorded in the run's preprocessing). */
+  fit?: 'resize' | 'center-crop' | 'pad';
   images: Uint8Array;
   labels: Uint8Array;
   trainIndices: Uint32Array;
@@ -30,7 +40,6 @@ export interface WorkerTrainData {
   channels: number;
   height: number;
   width: number;
-  classes: number;
   mean: number[];
   std: number[];
 }
@@ -41,22 +50,26 @@ export interface WorkerDataSource {
   datasetId: string;
 }
 
-/** `convAlgorithm`: every conv layer's algorithm, or 'auto' (the default when absent): timed per
- *  layer and phase on this adapter, the choice remembered for the next launch. */
+/** What a training start asks for besides the data. `convAlgorithm`: every conv layer's
+ *  algorithm, or 'auto' (the default when absent): timed per layer and phase on this adapter, the
+ *  choice remembered for the next launch. `resume`: continue that run (its own settings are used;
+ *  `config` only contributes maxSteps). */
+export interface StartOptions {
+  config: TrainConfig;
+  convAlgorithm?: ConvAlgorithm;
+  name?: string;
+  resume?: string;
+}
+
 export type ToWorker =
-  | { type: 'start'; config: TrainConfig; data: WorkerTrainData; convAlgorithm?: ConvAlgorithm }
-  | { type: 'startFetching'; config: TrainConfig; source: WorkerDataSource; convAlgorithm?: ConvAlgorithm }
+  | ({ type: 'start'; data: WorkerTrainData } & StartOptions)
+  | ({ type: 'startFetching'; source: WorkerDataSource } & StartOptions)
+  | LabReply
   | { type: 'pause' }
   | { type: 'resume' }
   | { type: 'stop' }
   | { type: 'selfTest' }
   | { type: 'workedExample' };
-
-export interface WireTensor {
-  name: string;
-  shape: number[];
-  data: Float32Array;
-}
 
 /** The jobs the worker runs, one at a time; an error names the job it belongs to (for 'busy':
  *  the job that was refused), so the store that asked is the one that reacts. */
@@ -137,19 +150,20 @@ export interface KernelReport {
 
 export type FromWorker =
   | { type: 'adapter'; adapter: AdapterSummary }
-  /** `dataset`: what the worker trains on, when it fetched the dataset itself (startFetching). */
-  | { type: 'started'; totalSteps: number; stepsPerEpoch: number; parameters: string[]; dataset?: { id: string; name: string } }
+  /** The run exists (`runId`) and training is about to start; `startStep` > 0 when resuming. */
+  | { type: 'started'; runId: string; totalSteps: number; stepsPerEpoch: number; startStep: number; parameters: string[] }
   /** 'tuning': timing conv kernels for this adapter before the first step (first use of a shape). */
   | { type: 'state'; state: 'tuning' | 'running' | 'paused' | 'stopping' }
   | { type: 'kernels'; report: KernelReport }
   | { type: 'steps'; metrics: StepMetrics[] }
   | { type: 'epoch'; metrics: EpochMetrics }
-  | { type: 'checkpoint'; epoch: number; step: number; model: WireTensor[]; optimizer: WireTensor[] }
-  | { type: 'done'; summary: TrainSummary }
+  | { type: 'checkpoint'; name: string }
+  | { type: 'done'; runId: string; summary: TrainSummary }
   | { type: 'error'; kind: WorkerErrorKind; message: string; job: WorkerJob | null }
   | { type: 'selfTestCase'; index: number; total: number; row: SelfTestRow }
   | { type: 'selfTestDone'; passed: number; failed: number }
-  | { type: 'workedExample'; example: WorkedExample };
+  | { type: 'workedExample'; example: WorkedExample }
+  | LabCall;
 
 export class ProtocolError extends Error {
   override name = 'ProtocolError';
@@ -190,6 +204,7 @@ const configSchema = z.strictObject({
   seed: z.number().int(),
   maxSteps: positiveInt.optional(),
   shuffle: z.boolean(),
+  earlyStop: positiveInt.optional(),
 });
 
 const dataSchema = z
@@ -198,10 +213,13 @@ const dataSchema = z
     labels: z.instanceof(Uint8Array),
     trainIndices: z.instanceof(Uint32Array),
     valIndices: z.instanceof(Uint32Array),
+    id: z.string().min(1),
+    name: z.string(),
+    classes: z.array(z.string().min(1)).min(2).max(256),
+    fit: z.enum(['resize', 'center-crop', 'pad']).optional(),
     channels: positiveInt,
     height: positiveInt,
     width: positiveInt,
-    classes: z.number().int().min(2).max(256),
     mean: z.array(finite),
     std: z.array(finite.positive()),
   })
@@ -220,8 +238,8 @@ const dataSchema = z
       }
     }
     for (let i = 0; i < n; i++) {
-      if (d.labels[i]! >= d.classes) {
-        say(`label ${d.labels[i]} of image ${i} is not below the class count ${d.classes}`);
+      if (d.labels[i]! >= d.classes.length) {
+        say(`label ${d.labels[i]} of image ${i} is not below the class count ${d.classes.length}`);
         return;
       }
     }
@@ -229,14 +247,21 @@ const dataSchema = z
 
 const convAlgorithmSchema = z.enum(['auto', 'im2col', 'implicit', 'direct']);
 
+const startOptions = {
+  config: configSchema,
+  convAlgorithm: convAlgorithmSchema.optional(),
+  name: z.string().trim().min(1).max(200).optional(),
+  resume: z.string().regex(RUN_ID_PATTERN, 'must be a run id').optional(),
+};
+
 const toWorkerSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('start'), config: configSchema, data: dataSchema, convAlgorithm: convAlgorithmSchema.optional() }),
+  z.strictObject({ type: z.literal('start'), data: dataSchema, ...startOptions }),
   z.strictObject({
     type: z.literal('startFetching'),
-    config: configSchema,
     source: z.strictObject({ labSocketUrl: z.string().regex(/^wss?:\/\//, 'must be a ws:// or wss:// URL'), datasetId: z.string().min(1) }),
-    convAlgorithm: convAlgorithmSchema.optional(),
+    ...startOptions,
   }),
+  z.strictObject({ type: z.literal('labReply'), id: positiveInt, ok: z.boolean(), result: z.unknown().optional(), error: z.string().optional() }),
   z.strictObject({ type: z.literal('pause') }),
   z.strictObject({ type: z.literal('resume') }),
   z.strictObject({ type: z.literal('stop') }),
@@ -261,7 +286,7 @@ const numberRecord = z.record(z.string(), num);
 
 const stepSchema = z.looseObject({
   kind: z.literal('step'), step: z.number().int().positive(), epoch: z.number().int().min(0), loss: num, accuracy: num, lr: num,
-  imagesPerSecond: num, gradNorms: numberRecord, kernelTimes: numberRecord.optional(), timing: z.enum(['timestamp', 'coarse']), time: num,
+  imagesPerSecond: num, gradNorms: numberRecord, kernelTimes: numberRecord.optional(), timing: z.enum(['timestamp', 'coarse']), elapsed: num,
 });
 
 const epochSchema = z.looseObject({
@@ -269,7 +294,6 @@ const epochSchema = z.looseObject({
   trainLoss: num, trainAccuracy: num, valLoss: num, valAccuracy: num, seconds: num,
 });
 
-const wireTensor = z.strictObject({ name: z.string().min(1), shape: z.array(z.number().int().min(0)), data: z.instanceof(Float32Array) });
 const matrix = z.strictObject({ rows: positiveInt, cols: positiveInt, gpu: z.instanceof(Float64Array), cpu: z.instanceof(Float64Array) });
 const gemm = { m: positiveInt, n: positiveInt, k: positiveInt, transA: z.enum(['n', 't']), transB: z.enum(['n', 't']), result: matrix };
 const tensor = z.strictObject({ shape: z.array(positiveInt), data: z.instanceof(Float64Array) });
@@ -303,18 +327,20 @@ const fromWorkerSchema = z.discriminatedUnion('type', [
     adapter: z.strictObject({ vendor: z.string(), architecture: z.string(), description: z.string(), isSoftware: z.boolean(), timestamps: z.boolean() }),
   }),
   z.strictObject({
-    type: z.literal('started'), totalSteps: z.number().int().min(0), stepsPerEpoch: positiveInt, parameters: z.array(z.string()),
-    dataset: z.strictObject({ id: z.string(), name: z.string() }).optional(),
+    type: z.literal('started'), runId: z.string().regex(RUN_ID_PATTERN), totalSteps: z.number().int().min(0), stepsPerEpoch: positiveInt,
+    startStep: z.number().int().min(0), parameters: z.array(z.string()),
   }),
   z.strictObject({ type: z.literal('state'), state: z.enum(['tuning', 'running', 'paused', 'stopping']) }),
   z.strictObject({ type: z.literal('kernels'), report: kernelReport }),
   z.strictObject({ type: z.literal('steps'), metrics: z.array(stepSchema).min(1) }),
   z.strictObject({ type: z.literal('epoch'), metrics: epochSchema }),
-  z.strictObject({ type: z.literal('checkpoint'), epoch: z.number().int().min(0), step: z.number().int().min(0), model: z.array(wireTensor), optimizer: z.array(wireTensor) }),
+  z.strictObject({ type: z.literal('checkpoint'), name: z.string().min(1) }),
   z.strictObject({
     type: z.literal('done'),
-    summary: z.looseObject({ status: z.enum(['completed', 'stopped', 'diverged']), epochs: z.number().int(), steps: z.number().int(), trainLoss: num, valLoss: num, valAccuracy: num, imagesPerSecond: num, divergence: z.string().optional() }),
+    runId: z.string().regex(RUN_ID_PATTERN),
+    summary: z.looseObject({ status: z.enum(['completed', 'stopped', 'diverged']), epochs: z.number().int(), steps: z.number().int(), trainLoss: num, valLoss: num, valAccuracy: num, imagesPerSecond: num, divergence: z.string().optional(), stopReason: z.string().optional() }),
   }),
+  z.strictObject({ type: z.literal('lab'), id: positiveInt, method: z.enum(labMethodNames() as [string, ...string[]]), args: z.array(z.unknown()) }),
   z.strictObject({
     type: z.literal('error'),
     kind: z.enum(['no-webgpu', 'device-lost', 'out-of-memory', 'gpu-error', 'invalid-message', 'busy', 'training']),
@@ -346,8 +372,7 @@ export function parseFromWorker(value: unknown): FromWorker {
 // --- transfer lists -------------------------------------------------------------------------
 
 /**
- * The buffers to move (not copy) with a message: the dataset on start, the weights of a
- * checkpoint. The sender's arrays are unusable afterwards, which is the point: a 150 MB dataset
+ * The buffers to move (not copy) with a message: the dataset on start. The sender's arrays are unusable afterwards, which is the point: a 150 MB dataset
  * is never held twice. A buffer shared by two arrays is listed once (postMessage refuses repeats).
  */
 export function transferablesOf(message: ToWorker | FromWorker): ArrayBuffer[] {
@@ -355,8 +380,6 @@ export function transferablesOf(message: ToWorker | FromWorker): ArrayBuffer[] {
   if (message.type === 'start') {
     const d = message.data;
     arrays.push(d.images, d.labels, d.trainIndices, d.valIndices);
-  } else if (message.type === 'checkpoint') {
-    for (const t of [...message.model, ...message.optimizer]) arrays.push(t.data);
   }
   const buffers = new Set<ArrayBuffer>();
   for (const a of arrays) if (a.buffer instanceof ArrayBuffer && a.buffer.byteLength > 0) buffers.add(a.buffer);

@@ -19,17 +19,18 @@ function indices(bytes: Uint8Array): Uint32Array {
 
 export function trainDataOf(t: DatasetTensors): WorkerTrainData {
   return {
+    id: t.id, name: t.name, classes: t.classes, ...(t.fit ? { fit: t.fit } : {}),
     images: t.images, labels: t.labels, trainIndices: indices(t.trainIndices), valIndices: indices(t.valIndices),
-    channels: t.channels, height: t.height, width: t.width, classes: t.classes.length, mean: t.mean, std: t.std,
+    channels: t.channels, height: t.height, width: t.width, mean: t.mean, std: t.std,
   };
 }
 
 /** Browser mode, in the worker: the dataset over a socket of its own to the LabApi host. */
-export async function fetchTrainData(source: WorkerDataSource): Promise<{ data: WorkerTrainData; id: string; name: string }> {
+export async function fetchTrainData(source: WorkerDataSource): Promise<WorkerTrainData> {
   const client = createWsLabClient(source.labSocketUrl, (url) => new WebSocket(url) as unknown as WebSocketLike);
   try {
     const t = await client.datasets.tensors(source.datasetId);
-    return { data: trainDataOf(t), id: t.id, name: t.name };
+    return trainDataOf(t);
   } catch (error) {
     throw new Error(`Could not load dataset ${source.datasetId} for training: ${(error as Error).message}`, { cause: error });
   } finally {

@@ -1,103 +1,96 @@
-// One training run inside the worker: the same wiring as `convlab train` (src/cli/commands/
-// train.ts) with navigator.gpu instead of Dawn, and messages to the UI instead of a run writer.
-// The UI thread writes the run (lab.runs.*); the worker only computes and reports.
+// One training run inside the worker: the engine's training session (src/engine/train/session.ts,
+// the same one `convlab train` runs) on navigator.gpu, writing its run through the LabApi
+// (labRunSink) and telling the UI what happens for the live charts and the Kernels panel.
 
 import { parseJson } from '../../../engine/model/parseJson';
-import { inferShapes } from '../../../engine/model/infer';
 import type { TrainControl } from '../../../engine/train/control';
-import { checkBatchFits } from '../../../engine/train/memory';
-import { Trainer } from '../../../engine/train/trainer';
-import { gpuStepTimer } from '../../../engine/train/timer';
-import type { NamedTensor, StepMetrics } from '../../../engine/train/types';
-import { tuneModel } from '../../../engine/webgpu/autotune/tuneModel';
+import { planResume } from '../../../engine/train/resume';
+import { runTrainingSession, type SessionDataset } from '../../../engine/train/session';
+import type { StepMetrics, TrainConfig } from '../../../engine/train/types';
 import type { GpuContext } from '../../../engine/webgpu/context';
 import { WebGpuBackend } from '../../../engine/webgpu/webgpuBackend';
+import type { LabRequestApi } from '../../../shared/labApi';
 import { openGpuContext, watchDeviceLoss } from './gpuSession';
 import { IndexedDbAutotuneStore } from './indexedDbAutotuneStore';
 import { type ConvLayerProblem, convLayersOf, KernelReporter } from './kernelReport';
-import type { FromWorker, ToWorker, WireTensor } from './protocol';
+import { labRunReader, labRunSink } from './labRunSink';
+import type { FromWorker, ToWorker, WorkerTrainData } from './protocol';
 
 /** How often buffered step metrics are posted (ms): a few times per animation frame budget. */
 const STEP_POST_MS = 50;
 
 export type StartMessage = Extract<ToWorker, { type: 'start' }>;
 
-/** The dataset the worker fetched itself (browser mode), reported with 'started' for the run record. */
-export interface TrainedDataset {
-  id: string;
-  name: string;
-}
-
 export interface TrainJob {
   post(message: FromWorker): void;
   control: TrainControl;
+  /** The LabApi over the UI thread (src/renderer/src/lab/workerLab.ts). */
+  lab: LabRequestApi;
   /** Called with the context as soon as it exists, so the caller can attribute errors to it. */
   onContext(ctx: GpuContext): void;
 }
 
-export async function runTraining(start: StartMessage, job: TrainJob, dataset?: TrainedDataset): Promise<void> {
+export async function runTraining(start: StartMessage, job: TrainJob): Promise<void> {
+  const { lab } = job;
+  const resume = start.resume ? await planResume(labRunReader(lab.runs), start.resume) : undefined;
   // The spec passed zod's envelope check; the engine's own parser checks every layer.
-  const spec = parseJson(start.config.spec);
-  const config = { ...start.config, spec };
-  const shapes = inferShapes(spec, config.batchSize);
-  if (shapes.outputSize !== start.data.classes) {
-    throw new Error(`the model ends with ${shapes.outputSize} outputs but the dataset has ${start.data.classes} classes: end the model with linear(${start.data.classes})`);
-  }
+  const config: TrainConfig = { ...start.config, spec: resume ? resume.config.spec : parseJson(start.config.spec) };
+  const convAlgorithm = start.convAlgorithm ?? 'auto';
+  const info = await lab.app.info().catch(() => null);
 
   const ctx = await openGpuContext();
   job.onContext(ctx);
   job.post({ type: 'adapter', adapter: ctx.adapter });
   // A loss while the trainer waits (paused) would otherwise go unnoticed until resume.
-  watchDeviceLoss(ctx, () => job.control.stop());
+  watchDeviceLoss(ctx, (error) => job.control.abort(error));
   try {
-    checkBatchFits(shapes, ctx.device.limits.maxStorageBufferBindingSize);
-    const convAlgorithm = start.convAlgorithm ?? 'auto';
     const autotuneStore = new IndexedDbAutotuneStore();
     const be = new WebGpuBackend(ctx, { convAlgorithm, autotuneStore });
-    const timer = gpuStepTimer(ctx);
-
-    let kernels: KernelReporter | null = null;
-    const steps = new StepPoster(job.post, () => kernels?.update());
-    const trainer = new Trainer(be, config, start.data, {
-      control: job.control,
-      timer,
-      hooks: {
+    // Set once the model exists (onPrepared); read by the later callbacks.
+    const panel: { kernels: KernelReporter | null; convLayers: ConvLayerProblem[] } = { kernels: null, convLayers: [] };
+    const steps = new StepPoster(job.post, () => panel.kernels?.update());
+    const result = await runTrainingSession({
+      backend: be, data: sessionDataset(start.data), spec: config.spec, config, sink: labRunSink(lab.runs), control: job.control, resume,
+      record: {
+        ...(start.name ? { name: start.name } : {}),
+        dataRef: start.data.id, convAlgorithm,
+        versions: info ? { convlab: info.version, chrome: info.chrome, electron: info.electron, platform: info.platform } : {},
+      },
+      events: {
+        onPrepared: (p) => {
+          job.post({ type: 'started', runId: p.runId, totalSteps: p.totalSteps, stepsPerEpoch: p.stepsPerEpoch, startStep: p.startStep, parameters: p.parameters });
+          const input = [config.batchSize, ...config.spec.input];
+          panel.convLayers = convLayersOf(p.model.layers, input);
+          panel.kernels = new KernelReporter(be, panel.convLayers, convAlgorithm, config.batchSize, (report) => job.post({ type: 'kernels', report }), () => autotuneStore.lastSaveError);
+        },
+        onState: (state) => {
+          if (state === 'running') {
+            noteConvChoices(be, panel.convLayers);
+            panel.kernels?.update();
+          }
+          job.post({ type: 'state', state });
+        },
         onStep: (m) => steps.push(m),
         onEpoch: (m) => {
           steps.flush();
           job.post({ type: 'epoch', metrics: m });
         },
-        onCheckpoint: async (c) => {
-          steps.flush();
-          job.post({ type: 'checkpoint', epoch: c.epoch, step: c.step, model: c.model.map(wire), optimizer: c.optimizer.map(wire) });
-        },
+        onCheckpoint: (name) => job.post({ type: 'checkpoint', name }),
       },
     });
-    job.post({ type: 'started', totalSteps: trainer.totalSteps, stepsPerEpoch: trainer.stepsPerEpoch, parameters: trainer.optimizer.params.map((p) => p.name), ...(dataset ? { dataset } : {}) });
-
-    // Like `convlab train` (and cudnn.benchmark): time each conv layer's algorithms and tiles on
-    // this adapter the first time its shape is seen; tuneModel saves the choices, so the next
-    // launch finds them cached. A forced algorithm still tunes the GEMM tiles its im2col path
-    // uses. Seconds on a software adapter, hence a state of its own rather than a silent pause.
-    job.post({ type: 'state', state: 'tuning' });
-    const input = [config.batchSize, ...spec.input];
-    await tuneModel(be, trainer.model, input);
-    const convLayers = convLayersOf(trainer.model.layers, input);
-    noteConvChoices(be, convLayers);
-    kernels = new KernelReporter(be, convLayers, convAlgorithm, config.batchSize, (report) => job.post({ type: 'kernels', report }), () => autotuneStore.lastSaveError);
-    kernels.update();
-
-    // Stopped while tuning: the trainer stops before its first step; 'running' would contradict 'stopping'.
-    if (!job.control.stopRequested) job.post({ type: 'state', state: 'running' });
-    const summary = await trainer.run();
     steps.flush();
-    kernels.update();
-    // A device lost mid-run stops the control; that is a failure, not a user's stop.
-    ctx.throwIfBroken();
-    job.post({ type: 'done', summary });
+    panel.kernels?.update();
+    job.post({ type: 'done', runId: result.runId, summary: result.summary });
   } finally {
     ctx.dispose();
   }
+}
+
+function sessionDataset(d: WorkerTrainData): SessionDataset {
+  return {
+    id: d.id, name: d.name, classes: d.classes, channels: d.channels, height: d.height, width: d.width, images: d.images, labels: d.labels,
+    trainIndices: d.trainIndices, valIndices: d.valIndices, mean: d.mean, std: d.std, ...(d.fit ? { fit: d.fit } : {}),
+  };
 }
 
 /** Asks the backend now for the algorithm each conv layer and phase will record, as the first
@@ -109,11 +102,6 @@ function noteConvChoices(be: WebGpuBackend, layers: readonly ConvLayerProblem[])
     if (!readsImages) be.convChooser.algorithm(geometry, 'grad-input');
     be.convChooser.algorithm(geometry, 'grad-weight');
   }
-}
-
-/** The trainer's tensors own their buffers (Float32Array.from), so they can be transferred. */
-function wire(t: NamedTensor): WireTensor {
-  return { name: t.name, shape: t.shape, data: t.data };
 }
 
 /** Collects step metrics and posts them together at most every STEP_POST_MS. */

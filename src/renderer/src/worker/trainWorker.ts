@@ -8,11 +8,12 @@
 
 import { TrainControl } from '../../../engine/train/control';
 import type { GpuContext } from '../../../engine/webgpu/context';
+import { createWorkerLab } from '../lab/workerLab';
 import { describeJobError } from './gpuSession';
 import { type FromWorker, ProtocolError, type ToWorker, type WorkerJob, parseToWorker, transferablesOf } from './protocol';
 import { runSelfTest } from './selfTest';
 import { fetchTrainData } from './trainData';
-import { runTraining, type StartMessage, type TrainedDataset } from './trainSession';
+import { runTraining, type StartMessage } from './trainSession';
 import { runWorkedExample } from './workedExample';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -24,6 +25,9 @@ let context: GpuContext | null = null;
 function post(message: FromWorker): void {
   scope.postMessage(message, transferablesOf(message));
 }
+
+// The LabApi, through the UI thread (see src/renderer/src/lab/workerLab.ts).
+const workerLab = createWorkerLab(post);
 
 async function runJob(kind: WorkerJob, work: () => Promise<void>): Promise<void> {
   job = kind;
@@ -55,8 +59,8 @@ function handle(message: ToWorker): void {
         const ctl = new TrainControl();
         control = ctl;
         void runJob('train', async () => {
-          const start = message.type === 'start' ? { message, dataset: undefined } : await fetchedStart(message);
-          await runTraining(start.message, { post, control: ctl, onContext }, start.dataset);
+          const start = message.type === 'start' ? message : await fetchedStart(message);
+          await runTraining(start, { post, control: ctl, lab: workerLab.lab, onContext });
         });
       } else if (message.type === 'selfTest') {
         void runJob('selfTest', () => runSelfTest(post, onContext));
@@ -80,15 +84,18 @@ function handle(message: ToWorker): void {
       control.stop();
       post({ type: 'state', state: 'stopping' });
       return;
+    case 'labReply':
+      workerLab.receive(message);
+      return;
   }
 }
 
 /** The start message a startFetching stands for, its fetched dataset checked like one from the UI. */
-async function fetchedStart(m: Extract<ToWorker, { type: 'startFetching' }>): Promise<{ message: StartMessage; dataset: TrainedDataset }> {
-  const { data, id, name } = await fetchTrainData(m.source);
-  const message = parseToWorker({ type: 'start', config: m.config, data, ...(m.convAlgorithm ? { convAlgorithm: m.convAlgorithm } : {}) });
+async function fetchedStart(m: Extract<ToWorker, { type: 'startFetching' }>): Promise<StartMessage> {
+  const { type: _, source, ...options } = m;
+  const message = parseToWorker({ type: 'start', data: await fetchTrainData(source), ...options });
   if (message.type !== 'start') throw new ProtocolError('startFetching did not make a start message');
-  return { message, dataset: { id, name } };
+  return message;
 }
 
 scope.onmessage = (event: MessageEvent<unknown>) => {

@@ -3,7 +3,12 @@
 //
 // A worker that dies (a crash in the WebGPU implementation, a syntax error in a bad build) is
 // reported to every listener as an 'error' message and replaced by a fresh one on the next send.
+//
+// The worker's LabApi calls (its training session writing the run) are answered here, on the
+// page's own LabApi, so the host ties the run to this page (src/renderer/src/lab/workerLab.ts).
 
+import { lab } from '../lab';
+import { answerLabCall } from '../lab/workerLab';
 import { type FromWorker, type ToWorker, parseFromWorker, transferablesOf } from './protocol';
 
 type Listener = (message: FromWorker) => void;
@@ -29,6 +34,10 @@ function spawn(): Worker {
       message = parseFromWorker(event.data);
     } catch (error) {
       message = { type: 'error', kind: 'invalid-message', job: null, message: (error as Error).message };
+    }
+    if (message.type === 'lab') {
+      void answerLabCall(lab, message).then((reply) => w.postMessage(reply));
+      return;
     }
     broadcast(message);
   };
