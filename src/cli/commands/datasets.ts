@@ -20,8 +20,9 @@ import { createProgress } from '../progress';
 const USAGE = `usage:
   convlab datasets import PATH... [--name N] [--size S] [--channels 1|3] [--fit resize|center-crop|pad]
                                   [--val F] [--seed S] [--labels FILE] [--json]
-      PATH: a folder with one subfolder per class, an IDX images file (its labels file is found
-      beside it, or give --labels), or CIFAR-10 .bin batches (several allowed)
+      PATH: a folder with one subfolder per class (PNG, JPEG, BMP, WebP), a folder of MNIST IDX
+      files (MNIST/raw: every images/labels pair into one dataset), an IDX images file (its labels
+      file is found beside it, or give --labels), or CIFAR-10 .bin batches (several allowed)
   convlab datasets list [--json]
   convlab datasets show ID [--json]
   convlab datasets rename ID NAME [--json]
@@ -136,6 +137,8 @@ async function importCommand(service: LabService, args: ReturnType<typeof parseC
   let outcome: ImportOutcome | null;
   try {
     if (source.kind === 'folder') outcome = await service.datasets.importFolder({ ...common, ...imageOptions, path: source.path });
+    // A folder of IDX files goes through the folder import, which pairs and imports them all.
+    else if (source.kind === 'idx' && source.folder !== undefined) outcome = await service.datasets.importFolder({ ...common, path: source.folder });
     else if (source.kind === 'idx') outcome = await service.datasets.importIdx({ ...common, images: source.images, labels: source.labels });
     else outcome = await service.datasets.importCifar10({ ...common, files: source.files });
   } finally {

@@ -1,15 +1,16 @@
-// What a path given to "import" is: a folder of class subfolders, an IDX images file (whose labels
-// file usually sits beside it), or CIFAR-10 binary batches. The CLI takes any of them after
+// What a path given to "import" is: a folder of class subfolders, a folder of MNIST IDX files, an
+// IDX images file (whose labels file usually sits beside it), or CIFAR-10 binary batches. The CLI takes any of them after
 // `datasets import`, and the Electron dialogs return plain file lists, so both need this guess.
 import { stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import { IDX_NAME, findIdxPairs, idxLabelsName } from './datasets/idxFolder';
+import type { IdxPair } from './datasets/importIdx';
 
 export type ImportSource =
   | { kind: 'folder'; path: string }
-  | { kind: 'idx'; images: string; labels: string }
+  | { kind: 'idx'; images: string; labels: string; more?: IdxPair[]; folder?: string }
   | { kind: 'cifar10'; files: string[] };
 
-const IDX_NAME = /idx\d|ubyte/i;
 const CIFAR_NAME = /\.bin(\.gz)?$/i;
 const LABELS_NAME = /labels|idx1/i;
 
@@ -33,12 +34,11 @@ async function kindOf(path: string): Promise<'file' | 'folder'> {
  * t10k-images.idx3-ubyte ↔ t10k-labels.idx1-ubyte).
  */
 export async function findIdxLabels(imagesPath: string): Promise<string> {
-  const name = basename(imagesPath);
-  const guess = name.replace(/images/i, (m) => (m === 'IMAGES' ? 'LABELS' : 'labels')).replace(/idx[34]/i, 'idx1');
-  const candidate = join(dirname(imagesPath), guess);
-  if (guess !== name && (await kindOf(candidate).catch(() => null)) === 'file') return candidate;
+  const guess = idxLabelsName(basename(imagesPath));
+  const candidate = guess === null ? null : join(dirname(imagesPath), guess);
+  if (candidate !== null && (await kindOf(candidate).catch(() => null)) === 'file') return candidate;
   throw new Error(
-    `No labels file found beside ${imagesPath} (looked for ${guess === name ? 'a name with "labels" in place of "images"' : candidate}); pass the labels file with --labels`,
+    `No labels file found beside ${imagesPath} (looked for ${candidate ?? 'a name with "labels" in place of "images"'}); pass the labels file with --labels`,
   );
 }
 
@@ -64,6 +64,12 @@ export async function classifyImportPaths(paths: string[], opts: { labels?: stri
   const kinds = await Promise.all(resolved.map(kindOf));
   if (kinds.includes('folder')) {
     if (resolved.length > 1) throw new Error('Give one folder to import (a folder holds one subfolder per class)');
+    // A folder of MNIST IDX files (MNIST/raw): its pairs, all into one dataset.
+    const idx = await findIdxPairs(resolved[0]);
+    if (idx) {
+      if (opts.labels !== undefined) throw new Error('--labels is for single IDX files; this folder\'s labels files sit beside their images');
+      return { kind: 'idx', images: idx[0].images, labels: idx[0].labels, more: idx.slice(1), folder: resolved[0] };
+    }
     if (opts.labels !== undefined) throw new Error('--labels is for IDX files, not for a folder of images');
     return { kind: 'folder', path: resolved[0] };
   }

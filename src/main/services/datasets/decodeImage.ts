@@ -1,5 +1,6 @@
 // One file's bytes -> the dataset's pixels (planar CHW uint8 at the target size), or the reason it
-// cannot be. Runs inside the decode workers; pure apart from the two pure-JS decoders.
+// cannot be. Runs inside the decode workers. Decoders: fast-png and jpeg-js (pure JS), our BMP
+// reader (decodeBmp.ts) and libwebp in WebAssembly (decodeWebp.ts, the one asynchronous path).
 //
 // Conversions, in order:
 // 1. samples to 8 bits: sub-byte gray scales v * 255 / (2^d - 1); 16-bit rounds v * 255 / 65535;
@@ -12,6 +13,9 @@
 import { decode as decodePng } from 'fast-png';
 import type { DecodedPng } from 'fast-png';
 import jpeg from 'jpeg-js';
+import { parseBmp } from './bmpHeader';
+import { decodeBmp } from './decodeBmp';
+import { decodeWebp } from './decodeWebp';
 import { checkDimensions, checkPngComplete, DEFAULT_IMAGE_LIMITS, readImageHeader } from './imageHeader';
 import type { ImageLimits } from './imageHeader';
 import { fitImage } from './fitImage';
@@ -27,7 +31,7 @@ export interface DecodeTarget {
 
 export type DecodeOutcome = { ok: true; data: Uint8Array } | { ok: false; reason: string };
 
-export function decodeImageBytes(bytes: Uint8Array, target: DecodeTarget): DecodeOutcome {
+export async function decodeImageBytes(bytes: Uint8Array, target: DecodeTarget): Promise<DecodeOutcome> {
   const limits = target.limits ?? DEFAULT_IMAGE_LIMITS;
   const sniffed = readImageHeader(bytes, true);
   if (sniffed.status === 'bad') return { ok: false, reason: sniffed.reason };
@@ -55,6 +59,16 @@ export function decodeImageBytes(bytes: Uint8Array, target: DecodeTarget): Decod
     } catch (err) {
       return { ok: false, reason: `corrupt PNG: ${message(err)}` };
     }
+  } else if (header.format === 'bmp' || header.format === 'webp') {
+    let decoded;
+    if (header.format === 'webp') {
+      decoded = await decodeWebp(bytes, header.alpha);
+    } else {
+      const parsed = parseBmp(bytes, true);
+      decoded = parsed.ok ? decodeBmp(bytes, parsed.layout) : { ok: false as const, reason: 'incomplete' in parsed ? 'truncated BMP' : parsed.reason };
+    }
+    if (!decoded.ok) return decoded;
+    image = rgbToPlanar(decoded.rgb, decoded.width, decoded.height, header.color ? 3 : 1, target.channels);
   } else {
     let rgb: { width: number; height: number; data: Uint8Array };
     try {
@@ -81,7 +95,8 @@ function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** Interleaved 8-bit RGB (jpeg-js output; gray JPEGs arrive replicated) -> planar target channels. */
+/** Interleaved 8-bit RGB (jpeg-js, BMP and WebP output; gray images arrive replicated) -> planar
+ *  target channels. */
 function rgbToPlanar(src: Uint8Array, width: number, height: number, sourceChannels: 1 | 3, channels: 1 | 3): PlanarImage {
   const n = width * height;
   const data = new Uint8Array(channels * n);

@@ -2,7 +2,8 @@
 // image bytes), and either probes its header or decodes and fits it, posting back the header, the
 // pixels (transferred, not copied) or the reason the file was refused. Every per-file problem
 // becomes a reason; only a real crash ends the thread, and the pool replaces it. Requests are
-// handled strictly in arrival order, which is what lets the pool tell which file killed a worker.
+// handled strictly in arrival order (a WebP decode is asynchronous, so each request waits for the
+// one before), which is what lets the pool tell which file killed a worker.
 import { parentPort, workerData } from 'node:worker_threads';
 import { decodeImageBytes } from './decodeImage';
 import type { DecodeTarget } from './decodeImage';
@@ -25,7 +26,7 @@ export type DecodeReply =
   | { id: number; ok: true; data?: Uint8Array; header?: ImageHeader }
   | { id: number; ok: false; reason: string };
 
-export function handleRequest(req: DecodeRequest, data: DecodeWorkerData): DecodeReply {
+export async function handleRequest(req: DecodeRequest, data: DecodeWorkerData): Promise<DecodeReply> {
   try {
     if (req.kind === 'probe') {
       const probe = probeImageFile(req.path, data.limits, data.maxFileBytes);
@@ -33,7 +34,7 @@ export function handleRequest(req: DecodeRequest, data: DecodeWorkerData): Decod
     }
     const read = readImageFile(req.path, data.maxFileBytes);
     if (!read.ok) return { id: req.id, ok: false, reason: read.reason };
-    const out = decodeImageBytes(read.bytes, { ...req.target, limits: data.limits });
+    const out = await decodeImageBytes(read.bytes, { ...req.target, limits: data.limits });
     return out.ok ? { id: req.id, ok: true, data: out.data } : { id: req.id, ok: false, reason: out.reason };
   } catch (err) {
     // A decoder bug (or an allocation failure) on one file must not take the others down.
@@ -44,9 +45,12 @@ export function handleRequest(req: DecodeRequest, data: DecodeWorkerData): Decod
 if (parentPort && (workerData as Partial<DecodeWorkerData> | null)?.role === 'convlab-decode') {
   const port = parentPort;
   const data = workerData as DecodeWorkerData;
+  let previous: Promise<void> = Promise.resolve();
   port.on('message', (req: DecodeRequest) => {
-    const reply = handleRequest(req, data);
-    if (reply.ok && reply.data) port.postMessage(reply, [reply.data.buffer as ArrayBuffer]);
-    else port.postMessage(reply);
+    previous = previous.then(async () => {
+      const reply = await handleRequest(req, data);
+      if (reply.ok && reply.data) port.postMessage(reply, [reply.data.buffer as ArrayBuffer]);
+      else port.postMessage(reply);
+    });
   });
 }

@@ -1,7 +1,8 @@
 // Imports a folder of images laid out like torchvision's ImageFolder into a stored dataset.
 // Steps: walk (imageFolderScan) -> read every header (imageFolderProbe) -> decode in worker threads
 // (decodePool) -> append to a DatasetWriter in sorted order -> commit. The rules for what is kept,
-// skipped and converted are in docs/formats/image-import.md.
+// skipped and converted are in docs/formats/image-import.md. A folder that holds MNIST IDX files
+// instead of class folders is imported as IDX (idxFolder.ts).
 //
 // Memory stays bounded: at most `workers * 4` files are in flight past the next one to append, and
 // the workers read the files themselves. Order is deterministic whatever the completion order, so
@@ -10,6 +11,8 @@
 import type { DatasetManifest, SkippedFile } from '../../../shared/datasetFormat';
 import { MAX_CLASSES } from '../../../shared/datasetFormat';
 import { DatasetWriter } from './datasetWriter';
+import { findIdxPairs } from './idxFolder';
+import { importIdx } from './importIdx';
 import { DecodePool } from './decodePool';
 import type { DecodeOutcome, DecodeTarget } from './decodeImage';
 import { DEFAULT_MAX_FILE_BYTES } from './decodeFileRead';
@@ -47,6 +50,21 @@ export async function importImageFolder(home: string, options: ImportImageFolder
   const opts = resolveImportOptions(options);
   const signal = options.signal;
   throwIfCancelled(signal);
+  // MNIST's own files in a folder: import them as IDX (their stored size; size, channels and fit
+  // are for images and do not apply).
+  const idx = await findIdxPairs(opts.folder);
+  if (idx) {
+    const [first, ...more] = idx;
+    return importIdx(home, {
+      ...first!,
+      more,
+      name: opts.name,
+      valFraction: opts.valFraction,
+      seed: opts.seed,
+      signal,
+      onProgress: options.onProgress && ((p) => options.onProgress!({ ...p, skipped: 0 })),
+    });
+  }
 
   // Workers start loading while the folder is walked; every exit path below closes them.
   const pool = new DecodePool(opts.workers, { role: 'convlab-decode', limits: DEFAULT_IMAGE_LIMITS, maxFileBytes: DEFAULT_MAX_FILE_BYTES });

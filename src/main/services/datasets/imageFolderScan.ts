@@ -4,7 +4,9 @@
 // - class names are the root's subfolder names, sorted by code point (Python's sorted());
 // - files at any depth inside a class folder belong to that class;
 // - names starting with '.' are hidden: skipped and reported (a hidden folder as one entry);
-// - files directly in the root are reported, as are non-.png/.jpg/.jpeg files in class folders;
+// - files directly in the root are reported, as are files in class folders whose extension is not
+//   .png/.jpg/.jpeg/.bmp/.webp (a root holding only MNIST IDX files is imported as IDX instead:
+//   see idxFolder.ts);
 // - symbolic links are followed only when their real target stays inside the root; a link whose
 //   target is one of its own ancestor folders is a loop and is reported, not followed.
 import { readdir, realpath, stat } from 'node:fs/promises';
@@ -28,7 +30,7 @@ export interface FolderScan {
   skipped: SkippedFile[];
 }
 
-export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg'];
+export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.bmp', '.webp'];
 
 /** Bounds the walk (and its memory) on a folder that is far too big or full of link diamonds. */
 export const MAX_SCANNED_FILES = 2_000_000;
@@ -125,7 +127,7 @@ async function walkClass(classIndex: number, dir: string, rel: string, ancestors
       }
       await walkClass(classIndex, target.path, relPath, [...ancestors, target.path], walk);
     } else if (!hasImageExtension(name)) {
-      walk.skipped.push({ file: relPath, reason: 'not a PNG or JPEG file' });
+      walk.skipped.push({ file: relPath, reason: 'not a PNG, JPEG, BMP or WebP file' });
     } else if (!target.stats.isFile()) {
       // A FIFO or device named like an image: opening it could block forever, so never read it.
       walk.skipped.push({ file: relPath, reason: 'unreadable: not a regular file' });

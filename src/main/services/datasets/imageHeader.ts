@@ -1,19 +1,24 @@
-// Reads what a PNG or JPEG file declares about itself (size, colour, bit depth) from its first bytes,
-// without decoding any pixels. The importer uses it twice: on a short prefix of every file to decide
+// Reads what a PNG, JPEG, BMP or WebP file declares about itself (size, colour, bit depth) from its
+// first bytes, without decoding any pixels. The importer uses it twice: on a short prefix of every file to decide
 // the dataset's channel count, and on the whole file in a worker to refuse oversized or malformed
 // images before a decoder allocates anything. Pure: bytes in, a verdict out; no Node imports.
 
-export type ImageFormat = 'png' | 'jpeg';
+import { readBmpHeader } from './bmpHeader';
+import { isWebp, readWebpHeader } from './webpHeader';
+
+export type ImageFormat = 'png' | 'jpeg' | 'bmp' | 'webp';
 
 export interface ImageHeader {
   format: ImageFormat;
   width: number;
   height: number;
-  /** False when the file declares grayscale (PNG colour types 0/4, an all-gray palette, 1-component JPEG). */
+  /** False when the file declares grayscale (PNG colour types 0/4, an all-gray palette in a PNG or
+   *  BMP, 1-component JPEG). WebP has no grayscale mode: always true. */
   color: boolean;
-  /** PNG: an alpha channel or a tRNS chunk seen before the image data. JPEG: always false. */
+  /** PNG: an alpha channel or a tRNS chunk seen before the image data. BMP: an alpha mask.
+   *  WebP: the alpha flag. JPEG: always false. */
   alpha: boolean;
-  /** Bits per sample: PNG 1/2/4/8/16, JPEG 8. */
+  /** Bits per sample: PNG 1/2/4/8/16, JPEG and WebP 8; BMP: bits per pixel (1/4/8/16/24/32). */
   bitDepth: number;
   /** PNG only. */
   interlaced: boolean;
@@ -47,9 +52,7 @@ const PNG_DEPTHS: Record<number, number[]> = {
 function lookalike(b: Uint8Array): string | null {
   const ascii = (from: number, to: number) => String.fromCharCode(...b.subarray(from, to));
   if (b.length >= 4 && ascii(0, 4) === 'GIF8') return 'a GIF image';
-  if (b.length >= 12 && ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP') return 'a WebP image';
   if (b.length >= 4 && (ascii(0, 4) === 'II*\0' || ascii(0, 4) === 'MM\0*')) return 'a TIFF image';
-  if (b.length >= 2 && ascii(0, 2) === 'BM') return 'a BMP image';
   if (b.length >= 12 && ascii(4, 8) === 'ftyp') return 'an HEIC/AVIF or MP4 file';
   return null;
 }
@@ -61,20 +64,28 @@ function lookalike(b: Uint8Array): string | null {
 export function readImageHeader(bytes: Uint8Array, complete: boolean): HeaderResult {
   if (bytes.length === 0) return complete ? { status: 'bad', reason: 'empty file' } : { status: 'incomplete' };
   if (startsWith(bytes, PNG_SIGNATURE)) return readPngHeader(bytes, complete);
+  if (bytes.length >= 2 && bytes[0] === 0x42 && bytes[1] === 0x4d) return readBmpHeader(bytes, complete); // 'BM'
+  if (isWebp(bytes)) return readWebpHeader(bytes, complete);
   if (bytes[0] === 0xff && (bytes.length < 2 || bytes[1] === 0xd8)) {
     if (bytes.length < 2) return complete ? notImage(bytes) : { status: 'incomplete' };
     return readJpegHeader(bytes, complete);
   }
-  // A prefix shorter than the PNG signature may still become one.
-  if (!complete && bytes.length < PNG_SIGNATURE.length && startsWith(PNG_SIGNATURE, [...bytes])) {
-    return { status: 'incomplete' };
-  }
+  // A prefix shorter than a signature may still become one.
+  if (!complete && couldBecomeSignature(bytes)) return { status: 'incomplete' };
   return notImage(bytes);
+}
+
+function couldBecomeSignature(bytes: Uint8Array): boolean {
+  const prefix = [...bytes.subarray(0, 12)];
+  if (bytes.length < PNG_SIGNATURE.length && startsWith(PNG_SIGNATURE, prefix)) return true;
+  if (bytes.length < 2 && bytes[0] === 0x42) return true; // 'B' of 'BM'
+  const riff = [0x52, 0x49, 0x46, 0x46];
+  return bytes.length < 12 && startsWith(riff, prefix.slice(0, 4)); // 'RIFF', then 'WEBP' at 8
 }
 
 function notImage(bytes: Uint8Array): HeaderResult {
   const like = lookalike(bytes);
-  return { status: 'bad', reason: like ? `not a PNG or JPEG image (looks like ${like})` : 'not a PNG or JPEG image' };
+  return { status: 'bad', reason: like ? `not a PNG, JPEG, BMP or WebP image (looks like ${like})` : 'not a PNG, JPEG, BMP or WebP image' };
 }
 
 /** Refuses images whose declared size is zero or over the limits, before anything is allocated. */

@@ -62,11 +62,11 @@ describe('DecodePool', () => {
     const files = ['a.png', 'b.png', 'gone.png'].map((f) => join(dir, f));
     const [a, b, missing] = await Promise.all(files.map((f) => p.decode(f, target)));
     expect(a).toEqual({ ok: true, data: Uint8Array.of(1, 2, 3, 4) });
-    expect(b).toEqual({ ok: false, reason: 'not a PNG or JPEG image' });
+    expect(b).toEqual({ ok: false, reason: 'not a PNG, JPEG, BMP or WebP image' });
     expect(missing).toEqual({ ok: false, reason: 'unreadable: the file disappeared (ENOENT)' });
     const [ha, hb] = await Promise.all(files.slice(0, 2).map((f) => p.probe(f)));
     expect(ha).toMatchObject({ ok: true, header: { format: 'png', width: 2, height: 2, color: false } });
-    expect(hb).toEqual({ ok: false, reason: 'not a PNG or JPEG image' });
+    expect(hb).toEqual({ ok: false, reason: 'not a PNG, JPEG, BMP or WebP image' });
     // A folder where a file was (swapped after the scan) is refused, not read.
     mkdirSync(join(dir, 'now-a-folder.png'));
     expect(await p.decode(join(dir, 'now-a-folder.png'), target)).toEqual({ ok: false, reason: 'unreadable: is a folder (EISDIR)' });

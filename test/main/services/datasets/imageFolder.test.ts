@@ -125,11 +125,11 @@ describe('importImageFolder on a messy real folder', () => {
       'cat/fifo.png': 'unreadable: not a regular file',
       'cat/huge.png': 'image declares 100000x100000 pixels (limit 8192x8192)',
       'cat/loop': 'symbolic link loop: it points at a folder that contains it',
-      'cat/notes.txt': 'not a PNG or JPEG file',
+      'cat/notes.txt': 'not a PNG, JPEG, BMP or WebP file',
       'cat/out.png': 'symbolic link points outside the folder',
       'cat/ping.png': 'symbolic link loop',
       'cat/pong.png': 'symbolic link loop',
-      'cat/text.png': 'not a PNG or JPEG image',
+      'cat/text.png': 'not a PNG, JPEG, BMP or WebP image',
       'cat/trunc.jpg': expect.stringMatching(/^truncated or corrupt JPEG: /),
       'cat/trunc.png': expect.stringMatching(/^truncated or corrupt PNG: file ends inside the IDAT chunk/),
       'emptyclass/': 'class folder dropped: it holds no importable image',
@@ -139,7 +139,7 @@ describe('importImageFolder on a messy real folder', () => {
       'zebra/z.png': 'truncated or corrupt PNG: file ends before the IEND chunk',
     });
     expect(m.report.skipped).toEqual(result.skipped);
-    expect(m.source).toEqual({ kind: 'folder', path: root });
+    expect(m.source).toEqual({ kind: 'folder', path: root, fit: 'resize' });
 
     const last = progress.at(-1)!;
     expect(last.done).toBe(last.total);
@@ -178,6 +178,22 @@ describe('importImageFolder ordering and options', () => {
     const images = storedFile(home, r.manifest.id, 'images.bin');
     expect([...images.subarray(0, 20)].filter((_, i) => i % 4 === 0)).toEqual([0, 1, 2, 3, 4]);
     expect([...storedFile(home, r.manifest.id, 'labels.bin')]).toEqual([0, 1, 1, 2, 2]);
+  });
+
+  it('decodes BMP and WebP files in the worker threads like PNG and JPEG; an animated WebP is skipped with its reason', async () => {
+    const fixtures = join(__dirname, '..', '..', '..', 'fixtures', 'images');
+    const root = tempDir('bmp-webp-');
+    put(root, 'a/rgb24.bmp', readFileSync(join(fixtures, 'rgb24.bmp')));
+    put(root, 'a/gray8.BMP', readFileSync(join(fixtures, 'gray8.bmp')));
+    put(root, 'b/lossless.webp', readFileSync(join(fixtures, 'lossless.webp')));
+    put(root, 'b/lossy-alpha.webp', readFileSync(join(fixtures, 'lossy-alpha.webp')));
+    put(root, 'b/animated.webp', readFileSync(join(fixtures, 'animated.webp')));
+    const home = tempDir('home-');
+    const r = await importImageFolder(home, { path: root, size: 4, workers: 2 });
+    expect(r.imported).toBe(4);
+    expect(r.skipped).toEqual([{ file: 'b/animated.webp', reason: 'unsupported WebP: animated (import single images)' }]);
+    // WebP declares no grayscale mode, so the folder is RGB.
+    expect([r.manifest.channels, r.manifest.classCounts]).toEqual([3, [2, 2]]);
   });
 
   it('defaults to 28x28 for gray, honours size [h, w], channels and fit', async () => {

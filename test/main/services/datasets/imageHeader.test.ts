@@ -113,8 +113,8 @@ describe('readImageHeader: JPEG', () => {
 describe('readImageHeader: other files', () => {
   it('names empty files, text and look-alike formats', () => {
     expect(reason(readImageHeader(new Uint8Array(0), true))).toBe('empty file');
-    expect(reason(readImageHeader(new TextEncoder().encode('hello, not a picture'), true))).toBe('not a PNG or JPEG image');
-    expect(reason(readImageHeader(new TextEncoder().encode('GIF89a......'), true))).toBe('not a PNG or JPEG image (looks like a GIF image)');
-    expect(reason(readImageHeader(new TextEncoder().encode('RIFF\0\0\0\0WEBPVP8 '), true))).toBe('not a PNG or JPEG image (looks like a WebP image)');
+    expect(reason(readImageHeader(new TextEncoder().encode('hello, not a picture'), true))).toBe('not a PNG, JPEG, BMP or WebP image');
+    expect(reason(readImageHeader(new TextEncoder().encode('GIF89a......'), true))).toBe('not a PNG, JPEG, BMP or WebP image (looks like a GIF image)');
+    expect(reason(readImageHeader(new TextEncoder().encode('RIFF\0\0\0\0WEBPVP8 '), true))).toBe('truncated or corrupt WebP: file ends inside the first chunk');
   });
 });
