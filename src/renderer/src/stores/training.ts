@@ -325,8 +325,12 @@ export const useTrainingStore = defineStore('training', () => {
     lastEpoch.value = lastE ?? null;
     epoch.value = lastE?.epoch ?? 0;
     runId.value = manifest.id;
+    // Epoch records sit at whole epochs (epoch k at step k·stepsPerEpoch), which gives the totals
+    // until the worker, resuming, says them exactly.
     const train = (manifest.config as { train?: TrainConfig }).train;
-    if (train) totalSteps.value = step.value; // the true total is known once the worker starts
+    const perEpoch = lastE && lastE.epoch > 0 ? lastE.step / lastE.epoch : 0;
+    stepsPerEpoch.value = perEpoch;
+    totalSteps.value = train && perEpoch > 0 ? Math.min(train.epochs * perEpoch, train.maxSteps ?? Infinity) : step.value;
     redrawSoon();
   }
 
