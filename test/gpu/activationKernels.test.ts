@@ -6,7 +6,7 @@ import { CpuBackend } from '../../src/engine/cpu/cpuBackend';
 import type { GpuContext } from '../../src/engine/webgpu/context';
 import { WebGpuBackend } from '../../src/engine/webgpu/webgpuBackend';
 import { randomArray } from '../helpers/random';
-import { gpuContext } from './gpuTestContext';
+import { gpuContext, noGpu, requireGpu } from './gpuTestContext';
 
 const cpu = new CpuBackend();
 let ctx: GpuContext | null = null;
@@ -35,8 +35,8 @@ const x = Float64Array.of(...randomArray(1000, 41, 3), ...SPECIAL);
 const dY = Float64Array.of(...randomArray(n - 1, 42), Number.NaN);
 
 describe('relu kernels', () => {
-  it('forward is exact', async () => {
-    if (!ctx) return;
+  it.skipIf(noGpu)('forward is exact', async () => {
+    requireGpu(ctx);
     const want = cpu.alloc(n);
     cpu.relu(n, x, want);
     const gy = gpu.alloc(n, 'y');
@@ -46,8 +46,8 @@ describe('relu kernels', () => {
     expect(Object.is(got[1001], -0)).toBe(true);
   });
 
-  it('backward (from the output) is exact', async () => {
-    if (!ctx) return;
+  it.skipIf(noGpu)('backward (from the output) is exact', async () => {
+    requireGpu(ctx);
     const y = cpu.alloc(n);
     cpu.relu(n, x, y);
     const want = cpu.alloc(n);
@@ -60,8 +60,8 @@ describe('relu kernels', () => {
 
 describe('leaky relu kernels', () => {
   for (const slope of [0.01, 0.2]) {
-    it(`forward and backward, slope ${slope}`, async () => {
-      if (!ctx) return;
+    it.skipIf(noGpu)(`forward and backward, slope ${slope}`, async () => {
+      requireGpu(ctx);
       const y = cpu.alloc(n);
       cpu.leakyRelu(n, slope, x, y);
       const dX = cpu.alloc(n);

@@ -5,7 +5,7 @@ import { CpuBackend } from '../../src/engine/cpu/cpuBackend';
 import type { GpuContext } from '../../src/engine/webgpu/context';
 import { WebGpuBackend } from '../../src/engine/webgpu/webgpuBackend';
 import { maxAbsDiff, seeded } from '../helpers/random';
-import { gpuContext } from './gpuTestContext';
+import { gpuContext, noGpu, requireGpu } from './gpuTestContext';
 
 const cpu = new CpuBackend();
 let ctx: GpuContext | null = null;
@@ -18,11 +18,11 @@ beforeAll(async () => {
 
 describe('gather kernels', () => {
   // 3×5×7 = 105 bytes per sample: samples start at every byte offset within a u32 word.
-  it.each([
+  it.skipIf(noGpu).each([
     ['RGB 5×7', { channels: 3, height: 5, width: 7, mean: [0.49, 0.48, 0.45], std: [0.25, 0.24, 0.26] }],
     ['grey 4×4', { channels: 1, height: 4, width: 4, mean: [0.1307], std: [0.3081] }],
   ] as const)('%s batch and labels match the CPU twin', async (_name, shape) => {
-    if (!ctx) return;
+    requireGpu(ctx);
     const samples = 13;
     const next = seeded(shape.channels * 100 + shape.height);
     const sampleBytes = shape.channels * shape.height * shape.width;
@@ -46,16 +46,16 @@ describe('gather kernels', () => {
     expect(Array.from(await gpu.read(outLabels))).toEqual(Array.from(wantLabels));
   });
 
-  it('refuses more channels than the kernel has normalisation slots', () => {
-    if (!ctx) return;
+  it.skipIf(noGpu)('refuses more channels than the kernel has normalisation slots', () => {
+    requireGpu(ctx);
     const opts = { count: 1, channels: 5, height: 1, width: 1, mean: [0, 0, 0, 0, 0], std: [1, 1, 1, 1, 1] };
     expect(() => gpu.gatherBatch(opts, gpu.uploadBytes(new Uint8Array(5), 'img'), gpu.uploadU32(Uint32Array.of(0), 'idx'), gpu.alloc(5, 'out'))).toThrow(/at most 4 channels/);
   });
 });
 
 describe('dataset upload', () => {
-  it('names a dataset larger than the GPU can bind', () => {
-    if (!ctx) return;
+  it.skipIf(noGpu)('names a dataset larger than the GPU can bind', () => {
+    requireGpu(ctx);
     const limit = ctx.device.limits.maxStorageBufferBindingSize;
     // A view claiming more bytes than the limit, without allocating them on the CPU twice.
     const tooBig = { length: limit + 4 } as unknown as Uint8Array;

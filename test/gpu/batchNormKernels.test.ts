@@ -7,7 +7,7 @@ import { CpuBackend } from '../../src/engine/cpu/cpuBackend';
 import type { GpuContext } from '../../src/engine/webgpu/context';
 import { WebGpuBackend } from '../../src/engine/webgpu/webgpuBackend';
 import { maxAbsDiff, randomArray } from '../helpers/random';
-import { gpuContext } from './gpuTestContext';
+import { gpuContext, noGpu, requireGpu } from './gpuTestContext';
 
 const cpu = new CpuBackend();
 let ctx: GpuContext | null = null;
@@ -34,8 +34,8 @@ describe.each(SHAPES)('batch norm kernels: $name', ({ g }) => {
   const rm0 = randomArray(g.channels, 45, 0.2);
   const rv0 = randomArray(g.channels, 46, 0.5).map((v) => Math.fround(v + 1));
 
-  it('train forward, running stats, eval and backward (accumulating)', async () => {
-    if (!ctx) return;
+  it.skipIf(noGpu)('train forward, running stats, eval and backward (accumulating)', async () => {
+    requireGpu(ctx);
     const c = g.channels;
     const y = cpu.alloc(total), mean = cpu.alloc(c), invStd = cpu.alloc(c), rm = Float64Array.from(rm0), rv = Float64Array.from(rv0);
     cpu.batchNorm2dTrain(g, 1e-5, 0.1, x, gamma, beta, y, mean, invStd, rm, rv);
@@ -73,8 +73,8 @@ interface BnCase {
 const fixture = JSON.parse(readFileSync(join(__dirname, '../fixtures/engine/batch_norm.json'), 'utf8')) as { cases: BnCase[] };
 
 describe('batch norm kernels against PyTorch (batch_norm.json)', () => {
-  it.each(fixture.cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
-    if (!ctx) return;
+  it.skipIf(noGpu).each(fixture.cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+    requireGpu(ctx);
     const [n, ch, h, w] = c.shape as [number, number, number, number];
     const g = { batch: n, channels: ch, pixels: h * w };
     const up = (k: string): ReturnType<typeof gpu.upload> => gpu.upload(c.inputs[k]!.data, k);

@@ -7,7 +7,7 @@ import type { GpuContext } from '../../src/engine/webgpu/context';
 import { biasGradPlan } from '../../src/engine/webgpu/ops/convPrimitives';
 import { WebGpuBackend } from '../../src/engine/webgpu/webgpuBackend';
 import { maxAbsDiff, randomArray } from '../helpers/random';
-import { gpuContext } from './gpuTestContext';
+import { gpuContext, noGpu, requireGpu } from './gpuTestContext';
 
 const cpu = new CpuBackend();
 let ctx: GpuContext | null = null;
@@ -35,9 +35,9 @@ describe('bias-grad kernel', () => {
   // [N, C, L]: whole images per lane with vec4 loads (the reference model's conv layers);
   // Linear (L = 1) over two workgroups in y; segments with a short last one, f32 and vec4;
   // 64 segments of one image; channels over one finish workgroup.
-  it.each([[64, 8, 784], [64, 16, 196], [130, 10, 1], [3, 5, 49], [7, 3, 36], [1, 2, 1000], [2, 70, 9]])(
+  it.skipIf(noGpu).each([[64, 8, 784], [64, 16, 196], [130, 10, 1], [3, 5, 49], [7, 3, 36], [1, 2, 1000], [2, 70, 9]])(
     'N=%i C=%i L=%i against the CPU twin, overwriting and accumulating', async (n, c, l) => {
-      if (!ctx) return;
+      requireGpu(ctx);
       const dOut = randomArray(n * c * l, n * 1000 + c * 10 + l);
       const start = randomArray(c, 5);
       const set = Float64Array.from(start), added = Float64Array.from(start);
@@ -55,8 +55,8 @@ describe('bias-grad kernel', () => {
     },
   );
 
-  it('is bit-identical on repeat (fixed order, no atomics)', async () => {
-    if (!ctx) return;
+  it.skipIf(noGpu)('is bit-identical on repeat (fixed order, no atomics)', async () => {
+    requireGpu(ctx);
     const [n, c, l] = [64, 8, 784];
     const gdOut = gpu.upload(randomArray(n * c * l, 3), 'dOut');
     const a = gpu.alloc(c, 'dBias'), b = gpu.alloc(c, 'dBias');
@@ -65,8 +65,8 @@ describe('bias-grad kernel', () => {
     expect(Array.from(await gpu.read(b))).toEqual(Array.from(await gpu.read(a)));
   });
 
-  it('an empty batch writes zeros, or leaves dBias as it was when accumulating', async () => {
-    if (!ctx) return;
+  it.skipIf(noGpu)('an empty batch writes zeros, or leaves dBias as it was when accumulating', async () => {
+    requireGpu(ctx);
     const set = gpu.upload([1, 2, 3], 'dBias'), added = gpu.upload([1, 2, 3], 'dBias');
     const none = gpu.alloc(0, 'dOut');
     gpu.biasGrad(0, 3, 16, none, set, false);

@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BufferPool } from '../../src/engine/webgpu/bufferPool';
 import type { GpuContext } from '../../src/engine/webgpu/context';
-import { gpuContext } from './gpuTestContext';
+import { gpuContext, noGpu, requireGpu } from './gpuTestContext';
 
 let ctx: GpuContext | null = null;
 beforeAll(async () => {
@@ -11,8 +11,8 @@ beforeAll(async () => {
 });
 
 describe('BufferPool', () => {
-  it('reuses a released buffer of the same size, and measures the peak from a reset', () => {
-    if (!ctx) return;
+  it.skipIf(noGpu)('reuses a released buffer of the same size, and measures the peak from a reset', () => {
+    requireGpu(ctx);
     const pool = new BufferPool(ctx.device);
     const a = pool.acquire(1000, 'a');
     expect(a.recycled).toBe(false);

@@ -6,7 +6,7 @@ import { registerAllCaseRunners } from '../../src/engine/verify/allRunners';
 import { runCase } from '../../src/engine/verify/runCase';
 import { WebGpuBackend } from '../../src/engine/webgpu/webgpuBackend';
 import { fixtureCases } from '../helpers/caseFiles';
-import { gpuContext } from './gpuTestContext';
+import { gpuContext, noGpu, requireGpu } from './gpuTestContext';
 
 registerAllCaseRunners();
 let gpu: WebGpuBackend | null = null;
@@ -16,8 +16,8 @@ beforeAll(async () => {
 });
 
 describe('conformance cases on WebGPU', () => {
-  it.each(fixtureCases().map((c) => [`${c.op} ${c.name}`, c] as const))('%s', async (_name, c) => {
-    if (!gpu) return;
+  it.skipIf(noGpu).each(fixtureCases().map((c) => [`${c.op} ${c.name}`, c] as const))('%s', async (_name, c) => {
+    requireGpu(gpu);
     const r = await runCase(gpu, c);
     expect(r.error).toBeUndefined();
     expect(r.checks.length).toBeGreaterThan(0);

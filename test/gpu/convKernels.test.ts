@@ -9,7 +9,7 @@ import type { GpuContext } from '../../src/engine/webgpu/context';
 import { WebGpuBackend } from '../../src/engine/webgpu/webgpuBackend';
 import { CONV_CONFIGS } from '../helpers/convConfigs';
 import { maxAbsDiff, randomArray } from '../helpers/random';
-import { gpuContext } from './gpuTestContext';
+import { gpuContext, noGpu, requireGpu } from './gpuTestContext';
 
 const cpu = new CpuBackend();
 let ctx: GpuContext | null = null;
@@ -30,8 +30,8 @@ describe.each(CONV_CONFIGS)('conv kernels: $name', (cfg) => {
   const b = cfg.bias ? randomArray(g.outChannels, 13) : null;
   const dOut = randomArray(outputElements(g), 14);
 
-  it('im2col and col2im', async () => {
-    if (!ctx) return;
+  it.skipIf(noGpu)('im2col and col2im', async () => {
+    requireGpu(ctx);
     const cols = cpu.alloc(columnElements(g));
     cpu.im2col(g, x, cols);
     const gx = gpu.upload(x, 'x');
@@ -46,8 +46,8 @@ describe.each(CONV_CONFIGS)('conv kernels: $name', (cfg) => {
     expect(maxAbsDiff(await gpu.read(gdIn), dIn)).toBeLessThan(TOL);
   });
 
-  it('forward, grad-input, grad-weight (accumulating), grad-bias', async () => {
-    if (!ctx) return;
+  it.skipIf(noGpu)('forward, grad-input, grad-weight (accumulating), grad-bias', async () => {
+    requireGpu(ctx);
     const out = cpu.alloc(outputElements(g));
     cpu.conv2dForward(g, x, w, b, out);
     const dIn = cpu.alloc(inputElements(g));
@@ -78,10 +78,10 @@ describe.each(CONV_CONFIGS)('conv kernels: $name', (cfg) => {
 });
 
 describe('gemm kernel', () => {
-  it.each([
+  it.skipIf(noGpu).each([
     [false, false], [true, false], [false, true], [true, true],
   ])('transA=%s transB=%s, odd sizes, alpha/beta, batch and reduce', async (transA, transB) => {
-    if (!ctx) return;
+    requireGpu(ctx);
     const m = 37, n = 29, k = 41;
     const spec = gemmSpec({
       transA, transB, m, n, k, alpha: 0.75, beta: 0.5,
@@ -98,8 +98,8 @@ describe('gemm kernel', () => {
     expect(maxAbsDiff(await gpu.read(gc), cRef)).toBeLessThan(5e-5);
   });
 
-  it('beta = 0 ignores NaN already in C', async () => {
-    if (!ctx) return;
+  it.skipIf(noGpu)('beta = 0 ignores NaN already in C', async () => {
+    requireGpu(ctx);
     const spec = gemmSpec({ m: 5, n: 6, k: 7 });
     const a = randomArray(35, 31), bm = randomArray(42, 32);
     const ref = new Float64Array(30);

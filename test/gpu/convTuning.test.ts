@@ -12,7 +12,7 @@ import { chosenConvTile, convTileKey } from '../../src/engine/webgpu/ops/convTil
 import { CONV_PHASES, convProblemKey } from '../../src/engine/webgpu/ops/convAlgorithmsChoice';
 import { WebGpuBackend } from '../../src/engine/webgpu/webgpuBackend';
 import { maxAbsDiff, randomArray } from '../helpers/random';
-import { gpuContext } from './gpuTestContext';
+import { gpuContext, noGpu, requireGpu } from './gpuTestContext';
 
 class MemoryStore implements AutotuneStore {
   file: AutotuneFile | null = null;
@@ -30,8 +30,8 @@ beforeAll(async () => {
 });
 
 describe('conv autotuning', () => {
-  it('measures a tile width and an algorithm per phase, stores both, and the stored choices compute the right thing', async () => {
-    if (!ctx) return;
+  it.skipIf(noGpu)('measures a tile width and an algorithm per phase, stores both, and the stored choices compute the right thing', async () => {
+    requireGpu(ctx);
     const g = conv2dGeometry([3, 6, 9, 9], [10, 6, 3, 3], { padding: 1 });
     const store = new MemoryStore();
     const tuned = new WebGpuBackend(ctx, { autotuneStore: store });
@@ -70,8 +70,8 @@ describe('conv autotuning', () => {
     expect(maxAbsDiff(await fresh.read(got.dW), want.dW)).toBeLessThan(1e-3);
   });
 
-  it('ignores a stored tile name it does not know (a damaged or foreign cache) and uses the default tile', async () => {
-    if (!ctx) return;
+  it.skipIf(noGpu)('ignores a stored tile name it does not know (a damaged or foreign cache) and uses the default tile', async () => {
+    requireGpu(ctx);
     const g = conv2dGeometry([2, 4, 6, 6], [8, 4, 3, 3], { padding: 1 });
     const store = new MemoryStore();
     store.file = { version: 1, adapters: { [adapterKey(ctx.adapter)]: { [convTileKey(g, 'forward')]: { phase: 'forward tile', choice: 'px9', candidates: [] } } } };

@@ -6,7 +6,7 @@ import { CpuBackend } from '../../src/engine/cpu/cpuBackend';
 import type { GpuContext } from '../../src/engine/webgpu/context';
 import { WebGpuBackend } from '../../src/engine/webgpu/webgpuBackend';
 import { randomArray } from '../helpers/random';
-import { gpuContext } from './gpuTestContext';
+import { gpuContext, noGpu, requireGpu } from './gpuTestContext';
 
 const cpu = new CpuBackend();
 let ctx: GpuContext | null = null;
@@ -38,8 +38,8 @@ function expectWithinF32(got: Float64Array, want: Float64Array): void {
 
 describe('dropout kernels', () => {
   for (const [p, seed] of [[0, 1], [0.3, 2024], [0.5, 0xffffffff], [0.9, 7], [1, 3]] as const) {
-    it(`p = ${p}, seed ${seed}: the same mask as the CPU twin, y = x·mask, dX = dY·mask`, async () => {
-      if (!ctx) return;
+    it.skipIf(noGpu)(`p = ${p}, seed ${seed}: the same mask as the CPU twin, y = x·mask, dX = dY·mask`, async () => {
+      requireGpu(ctx);
       const [y, mask, dX] = [cpu.alloc(n), cpu.alloc(n), cpu.alloc(n)];
       cpu.dropout(n, p, seed, x, y, mask);
       cpu.dropoutBackward(n, dY, mask, dX);
@@ -55,8 +55,8 @@ describe('dropout kernels', () => {
     });
   }
 
-  it('is deterministic: the same seed gives the same bits twice', async () => {
-    if (!ctx) return;
+  it.skipIf(noGpu)('is deterministic: the same seed gives the same bits twice', async () => {
+    requireGpu(ctx);
     const a = await gpuDropout(0.4, 99);
     const b = await gpuDropout(0.4, 99);
     expect(Buffer.from(a.mask.buffer).equals(Buffer.from(b.mask.buffer))).toBe(true);

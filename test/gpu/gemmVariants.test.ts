@@ -11,7 +11,7 @@ import type { GpuContext } from '../../src/engine/webgpu/context';
 import { gemmTiledGpu } from '../../src/engine/webgpu/ops/gemmTiled';
 import { WebGpuBackend } from '../../src/engine/webgpu/webgpuBackend';
 import { maxAbsDiff, randomArray } from '../helpers/random';
-import { gpuContext } from './gpuTestContext';
+import { gpuContext, noGpu, requireGpu } from './gpuTestContext';
 
 const cpu = new CpuBackend();
 let ctx: GpuContext | null = null;
@@ -52,8 +52,8 @@ async function check(s: GemmSpec, config: GemmConfig): Promise<number> {
 const TRANSPOSES: Array<[boolean, boolean]> = [[false, false], [true, false], [false, true], [true, true]];
 
 describe.each(TRANSPOSES)('gemm_tiled transA=%s transB=%s', (transA, transB) => {
-  it('every workgroup shape × tm × tn, odd sizes, batch, reduce, alpha/beta', async () => {
-    if (!ctx) return;
+  it.skipIf(noGpu)('every workgroup shape × tm × tn, odd sizes, batch, reduce, alpha/beta', async () => {
+    requireGpu(ctx);
     const s = oddSpec(transA, transB, 0.75, -0.5);
     for (const [wgX, wgY] of [...WORKGROUP_SHAPES, [4, 16] as const]) {
       for (const tm of ROWS_PER_INVOCATION) {
@@ -65,8 +65,8 @@ describe.each(TRANSPOSES)('gemm_tiled transA=%s transB=%s', (transA, transB) => 
     }
   });
 
-  it('split-K over the reduced batch and over k, beta 0 ignoring NaN in C', async () => {
-    if (!ctx) return;
+  it.skipIf(noGpu)('split-K over the reduced batch and over k, beta 0 ignoring NaN in C', async () => {
+    requireGpu(ctx);
     const s = oddSpec(transA, transB, 1.25, 1);
     for (const splits of [2, 3, 5]) expect(await check(s, { wgX: 8, wgY: 8, tm: 2, tn: 4, splits })).toBeLessThan(1e-4);
     const single = gemmSpec({ transA, transB, m: 7, n: 5, k: 301, beta: 0 });
@@ -83,8 +83,8 @@ describe.each(TRANSPOSES)('gemm_tiled transA=%s transB=%s', (transA, transB) => 
 });
 
 describe('gemm_tiled edge cases', () => {
-  it('k = 0 gives beta · C; 1×1 outputs; the split-K result is the same bits every run', async () => {
-    if (!ctx) return;
+  it.skipIf(noGpu)('k = 0 gives beta · C; 1×1 outputs; the split-K result is the same bits every run', async () => {
+    requireGpu(ctx);
     expect(await check(gemmSpec({ m: 3, n: 2, k: 0, beta: 0.5 }), { wgX: 16, wgY: 4, tm: 4, tn: 8, splits: 1 })).toBe(0);
     expect(await check(gemmSpec({ m: 1, n: 1, k: 9 }), { wgX: 16, wgY: 4, tm: 8, tn: 8, splits: 3 })).toBeLessThan(1e-5);
     const s = gemmSpec({ m: 8, n: 9, k: 784, reduce: { count: 8, strideA: 8 * 784, strideB: 9 * 784 }, transB: true, lda: 784, ldb: 784 });
@@ -98,8 +98,8 @@ describe('gemm_tiled edge cases', () => {
     expect(Array.from(runs[0]!)).toEqual(Array.from(runs[1]!));
   });
 
-  it('the autotuner only keeps configs that match the naive kernel', async () => {
-    if (!ctx) return;
+  it.skipIf(noGpu)('the autotuner only keeps configs that match the naive kernel', async () => {
+    requireGpu(ctx);
     const s = gemmSpec({ m: 10, n: 12, k: 20, transA: true });
     const config = await gpu.gemmTuning.tune(s, 'test', 1);
     expect(await check(s, config)).toBeLessThan(1e-4);

@@ -10,7 +10,7 @@ import type { GpuContext } from '../../src/engine/webgpu/context';
 import { WebGpuBackend } from '../../src/engine/webgpu/webgpuBackend';
 import { compareTensor, parseCaseFile, type LinearCase } from '../../src/shared/cases';
 import { maxAbsDiff, randomArray } from '../helpers/random';
-import { gpuContext } from './gpuTestContext';
+import { gpuContext, noGpu, requireGpu } from './gpuTestContext';
 
 const cpu = new CpuBackend();
 let ctx: GpuContext | null = null;
@@ -22,8 +22,8 @@ beforeAll(async () => {
 });
 
 describe('Linear GEMM plans on the GPU', () => {
-  it('forward, grad-input, accumulating grad-weight against the CPU twin (sizes off the 32-tile)', async () => {
-    if (!ctx) return;
+  it.skipIf(noGpu)('forward, grad-input, accumulating grad-weight against the CPU twin (sizes off the 32-tile)', async () => {
+    requireGpu(ctx);
     const N = 33, IN = 45, OUT = 10;
     const x = randomArray(N * IN, 91), w = randomArray(OUT * IN, 92), dY = randomArray(N * OUT, 93), dW0 = randomArray(OUT * IN, 94);
     const y = cpu.alloc(N * OUT), dX = cpu.alloc(N * IN), dW = Float64Array.from(dW0);
@@ -42,8 +42,8 @@ describe('Linear GEMM plans on the GPU', () => {
 
   const cases = parseCaseFile(readFileSync(join(__dirname, '../fixtures/cases/linear.json'), 'utf8'))
     .cases.filter((c): c is LinearCase => c.kind === 'case' && c.op === 'linear');
-  it.each(cases.map((c) => [c.name, c] as const))('PyTorch case %s', async (_name, c) => {
-    if (!ctx) return;
+  it.skipIf(noGpu).each(cases.map((c) => [c.name, c] as const))('PyTorch case %s', async (_name, c) => {
+    requireGpu(ctx);
     const [N, IN] = c.inputs.input.shape as [number, number];
     const OUT = c.inputs.weight.shape[0]!;
     const x = gpu.upload(c.inputs.input.data, 'x'), w = gpu.upload(c.inputs.weight.data, 'w');

@@ -14,7 +14,7 @@ import type { OverrideConstants } from '../../src/engine/webgpu/pipelineCache';
 import { WebGpuBackend } from '../../src/engine/webgpu/webgpuBackend';
 import { POOL_CONFIGS, type PoolConfig, reluPoolInput } from '../helpers/poolConfigs';
 import { maxAbsDiff, randomArray } from '../helpers/random';
-import { gpuContext } from './gpuTestContext';
+import { gpuContext, noGpu, requireGpu } from './gpuTestContext';
 
 const cpu = new CpuBackend();
 let ctx: GpuContext | null = null;
@@ -45,8 +45,8 @@ describe.each(POOL_CONFIGS)('max pool with a fused ReLU (GPU): $name', (cfg) => 
   const x = reluPoolInput(poolInputElements(g), 81);
   const dY = randomArray(poolOutputElements(g), 82);
 
-  it('equals ReLU then max pool bit for bit, and the CPU twin', async () => {
-    if (!ctx) return;
+  it.skipIf(noGpu)('equals ReLU then max pool bit for bit, and the CPU twin', async () => {
+    requireGpu(ctx);
     const n = poolInputElements(g);
     const m = poolOutputElements(g);
     const gx = gpu.upload(x, 'x');
@@ -94,8 +94,8 @@ describe.each(TILED_CONFIGS)('tiled max-pool kernels equal the general ones: $na
   const is2x2 = g.kernelH === 2 && g.kernelW === 2;
 
   for (const relu of [false, true]) {
-    it(`forward and backward${relu ? ' with the fused ReLU' : ''}`, async () => {
-      if (!ctx) return;
+    it.skipIf(noGpu)(`forward and backward${relu ? ' with the fused ReLU' : ''}`, async () => {
+      requireGpu(ctx);
       const n = poolInputElements(g);
       const m = poolOutputElements(g);
       const gx = gpu.upload(x, 'x');

@@ -8,7 +8,7 @@ import { CpuBackend } from '../../src/engine/cpu/cpuBackend';
 import type { GpuContext } from '../../src/engine/webgpu/context';
 import { WebGpuBackend } from '../../src/engine/webgpu/webgpuBackend';
 import { maxAbsDiff, randomArray } from '../helpers/random';
-import { gpuContext } from './gpuTestContext';
+import { gpuContext, noGpu, requireGpu } from './gpuTestContext';
 
 const cpu = new CpuBackend();
 let ctx: GpuContext | null = null;
@@ -55,8 +55,8 @@ const RUNS: Array<[string, Run]> = [
 ];
 
 describe('optimizer kernels', () => {
-  it.each(RUNS)('%s: 5 steps track the CPU twin', async (_name, run) => {
-    if (!ctx) return;
+  it.skipIf(noGpu).each(RUNS)('%s: 5 steps track the CPU twin', async (_name, run) => {
+    requireGpu(ctx);
     const { worst } = await trajectories(run, param0, grads);
     for (const w of worst) expect(w).toBeLessThan(1e-5);
   });
@@ -64,8 +64,8 @@ describe('optimizer kernels', () => {
   interface Tensor { data: number[] }
   interface OptimCase { name: string; kind: 'sgd' | 'adam'; options: Run['o']; param0: Tensor; grads: Tensor[]; expected: Tensor[] }
   const fixture = JSON.parse(readFileSync(join(__dirname, '../fixtures/engine/optim.json'), 'utf8')) as { cases: OptimCase[] };
-  it.each(fixture.cases.map((c) => [c.name, c] as const))('PyTorch trajectory %s', async (_name, c) => {
-    if (!ctx) return;
+  it.skipIf(noGpu).each(fixture.cases.map((c) => [c.name, c] as const))('PyTorch trajectory %s', async (_name, c) => {
+    requireGpu(ctx);
     const { gpuParam } = await trajectories({ kind: c.kind, o: c.options } as Run, c.param0.data, c.grads.map((g) => g.data));
     expect(maxAbsDiff(gpuParam, c.expected[STEPS - 1]!.data)).toBeLessThan(1e-5);
   });

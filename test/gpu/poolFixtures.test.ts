@@ -8,7 +8,7 @@ import { registerAllCaseRunners } from '../../src/engine/verify/allRunners';
 import { runCase } from '../../src/engine/verify/runCase';
 import { WebGpuBackend } from '../../src/engine/webgpu/webgpuBackend';
 import { parseCaseFile, type ParsedCase } from '../../src/shared/cases';
-import { gpuContext } from './gpuTestContext';
+import { gpuContext, noGpu, requireGpu } from './gpuTestContext';
 
 const cases = parseCaseFile(readFileSync(join(__dirname, '../fixtures/cases/pools.json'), 'utf8')).cases.filter(
   (c): c is ParsedCase => c.kind === 'case',
@@ -23,8 +23,8 @@ beforeAll(async () => {
 
 describe('pool WGSL kernels vs PyTorch', () => {
   it('has the fixtures', () => expect(cases.length).toBeGreaterThanOrEqual(15));
-  it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
-    if (!gpu) return;
+  it.skipIf(noGpu).each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+    requireGpu(gpu);
     const r = await runCase(gpu, c);
     expect(r.error).toBeUndefined();
     expect(r.checks.map((k) => k.tensor).sort()).toEqual(['gradInput', 'output']);

@@ -9,7 +9,7 @@ import type { GpuTensor } from '../../src/engine/webgpu/gpuTensor';
 import { WebGpuBackend } from '../../src/engine/webgpu/webgpuBackend';
 import { POOL_CONFIGS } from '../helpers/poolConfigs';
 import { maxAbsDiff, randomArray } from '../helpers/random';
-import { gpuContext } from './gpuTestContext';
+import { gpuContext, noGpu, requireGpu } from './gpuTestContext';
 
 const cpu = new CpuBackend();
 let ctx: GpuContext | null = null;
@@ -51,21 +51,21 @@ describe.each(POOL_CONFIGS)('pool kernels: $name', (cfg) => {
   const x = randomArray(poolInputElements(g), 51);
   const dY = randomArray(poolOutputElements(g), 52);
 
-  it('max pool forward (values and argmax) and backward', async () => {
-    if (!ctx) return;
+  it.skipIf(noGpu)('max pool forward (values and argmax) and backward', async () => {
+    requireGpu(ctx);
     await checkMaxPool(g, x, dY);
   });
 
-  it('max pool with many ties keeps the first maximum, as the CPU twin', async () => {
-    if (!ctx) return;
+  it.skipIf(noGpu)('max pool with many ties keeps the first maximum, as the CPU twin', async () => {
+    requireGpu(ctx);
     // Values from {−1, −0.5, 0, 0.5, 1}: most windows hold several equal maxima.
     await checkMaxPool(g, x.map((v) => Math.round(v * 2) / 2), dY);
   });
 
   if (!cfg.maxOnly) {
     for (const countIncludePad of [true, false]) {
-      it(`avg pool forward and backward (count_include_pad=${countIncludePad})`, async () => {
-        if (!ctx) return;
+      it.skipIf(noGpu)(`avg pool forward and backward (count_include_pad=${countIncludePad})`, async () => {
+        requireGpu(ctx);
         const ga = pool2dGeometry(cfg.input, { ...cfg.options, countIncludePad });
         const y = cpu.alloc(poolOutputElements(ga));
         cpu.avgPool2d(ga, x, y);
@@ -83,8 +83,8 @@ describe.each(POOL_CONFIGS)('pool kernels: $name', (cfg) => {
 });
 
 describe('max pool kernel special values', () => {
-  it('NaN propagates with the index of the last NaN; −inf windows point at their first cell', async () => {
-    if (!ctx) return;
+  it.skipIf(noGpu)('NaN propagates with the index of the last NaN; −inf windows point at their first cell', async () => {
+    requireGpu(ctx);
     const g = pool2dGeometry([1, 2, 2, 4], { kernelSize: 2 });
     const x = Float64Array.of(
       1, Number.NaN, -Infinity, -Infinity,
@@ -95,8 +95,8 @@ describe('max pool kernel special values', () => {
     await checkMaxPool(g, x, randomArray(poolOutputElements(g), 53));
   });
 
-  it('a dilated window that misses the input gives −inf, the sentinel index and no gradient', async () => {
-    if (!ctx) return;
+  it.skipIf(noGpu)('a dilated window that misses the input gives −inf, the sentinel index and no gradient', async () => {
+    requireGpu(ctx);
     const g = pool2dGeometry([1, 1, 2, 2], { kernelSize: 2, stride: 1, padding: 1, dilation: 3 });
     await checkMaxPool(g, Float64Array.of(1, 2, 3, 4), Float64Array.of(7));
   });

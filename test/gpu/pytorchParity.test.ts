@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { WebGpuBackend } from '../../src/engine/webgpu/webgpuBackend';
 import { parityFixture, replayParity } from '../helpers/pytorchParity';
-import { gpuContext } from './gpuTestContext';
+import { gpuContext, noGpu, requireGpu } from './gpuTestContext';
 
 let gpu: WebGpuBackend | null = null;
 beforeAll(async () => {
@@ -13,8 +13,8 @@ beforeAll(async () => {
 });
 
 describe('reference model vs PyTorch (WebGPU)', () => {
-  it('matches the first 20 losses within 1e-3 relative', async () => {
-    if (!gpu) return;
+  it.skipIf(noGpu)('matches the first 20 losses within 1e-3 relative', async () => {
+    requireGpu(gpu);
     const losses = await replayParity(gpu);
     expect(losses).toHaveLength(20);
     losses.forEach((loss, i) => {

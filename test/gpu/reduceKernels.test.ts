@@ -6,7 +6,7 @@ import type { GpuContext } from '../../src/engine/webgpu/context';
 import { sumSquaresGroups } from '../../src/engine/webgpu/ops/reduce';
 import { WebGpuBackend } from '../../src/engine/webgpu/webgpuBackend';
 import { maxAbsDiff, randomArray } from '../helpers/random';
-import { gpuContext } from './gpuTestContext';
+import { gpuContext, noGpu, requireGpu } from './gpuTestContext';
 
 const cpu = new CpuBackend();
 let ctx: GpuContext | null = null;
@@ -19,8 +19,8 @@ beforeAll(async () => {
 
 describe('reduction and elementwise kernels', () => {
   // 1 element; under one workgroup; several; more than 256 groups·256 (grid-stride loop).
-  it.each([1, 200, 5000, 70_000])('sumSquares of %i elements into its own slot, bit-identical on repeat', async (n) => {
-    if (!ctx) return;
+  it.skipIf(noGpu).each([1, 200, 5000, 70_000])('sumSquares of %i elements into its own slot, bit-identical on repeat', async (n) => {
+    requireGpu(ctx);
     const x = randomArray(n, n);
     const want = cpu.zeros(4);
     cpu.sumSquares(n, x, want, 2);
@@ -39,13 +39,13 @@ describe('reduction and elementwise kernels', () => {
     expect([1, 16_384, 16_385, 65_536, 10_000_000].map(sumSquaresGroups)).toEqual([1, 1, 2, 4, 256]);
   });
 
-  it('sumSquares names an outIndex outside the output', () => {
-    if (!ctx) return;
+  it.skipIf(noGpu)('sumSquares names an outIndex outside the output', () => {
+    requireGpu(ctx);
     expect(() => gpu.sumSquares(3, gpu.zeros(3, 'x'), gpu.zeros(2, 'norms'), 2)).toThrow(/outIndex 2 is outside the 2-element output "norms"/);
   });
 
-  it('fill and scaleAdd on the first n elements', async () => {
-    if (!ctx) return;
+  it.skipIf(noGpu)('fill and scaleAdd on the first n elements', async () => {
+    requireGpu(ctx);
     const n = 600;
     const x = randomArray(n + 3, 81), y = randomArray(n + 3, 82);
     const cy = Float64Array.from(y), cx = Float64Array.from(x);
