@@ -13,7 +13,19 @@
 
 import type { DatasetManifest, SkippedFile } from './datasetFormat';
 import type { FinishStatus, MetricsRecord, RunManifest } from './runFormat';
+import type { EvaluationReport } from './evaluation';
 import type { Preprocessing, RunSummary } from './runRecord';
+
+/** An evaluation's headline numbers, as runs.evaluations lists them. */
+export interface EvaluationSummary {
+  name: string;
+  checkpoint: string;
+  dataset: EvaluationReport['dataset'];
+  n: number;
+  accuracy: number;
+  loss: number | null;
+  createdAt: string;
+}
 
 /** What the renderer shows in "About" and in bug reports. */
 export interface AppInfo {
@@ -246,6 +258,12 @@ export interface RunsDomain {
   finish(id: string, status: FinishStatus, summary?: Record<string, unknown>): Promise<RunManifest>;
   /** A checkpoint's tensors (float32 bytes) and metadata: to resume, evaluate or inspect. */
   readCheckpoint(id: string, name: string): Promise<CheckpointContents>;
+  /** Stores an evaluation in the run (evaluations/<name>.json), replacing one of that name. */
+  saveEvaluation(id: string, name: string, report: EvaluationReport): Promise<void>;
+  /** The run's stored evaluations (headline numbers only), newest first. */
+  evaluations(id: string): Promise<EvaluationSummary[]>;
+  /** One stored evaluation, with its confusion matrix and per-image predictions. */
+  evaluation(id: string, name: string): Promise<EvaluationReport>;
   get(id: string): Promise<RunManifest>;
   metrics(id: string): Promise<MetricsRecord[]>;
   checkpoints(id: string): Promise<CheckpointSummary[]>;
@@ -355,6 +373,9 @@ export const LAB_METHODS: { readonly [D in LabDomain]: { readonly [M in keyof La
     updateSummary: true,
     finish: true,
     readCheckpoint: true,
+    saveEvaluation: true,
+    evaluations: true,
+    evaluation: true,
     get: true,
     metrics: true,
     checkpoints: true,

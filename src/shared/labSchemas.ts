@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { BUILTIN_FASHION_MNIST_MINI, DATASET_ID_PATTERN, DatasetNameSchema } from './datasetFormat';
 import type { LabArgs, LabMethodName } from './labApi';
 import { CHECKPOINT_NAME_PATTERN, FINISH_STATUSES, metricsRecordSchema, RUN_ID_PATTERN } from './runFormat';
+import { EVALUATION_NAME_PATTERN, evaluationSchema } from './evaluation';
 import { preprocessingSchema } from './runRecord';
 
 export type LabHostKind = 'electron' | 'browser';
@@ -28,6 +29,7 @@ const runId = z.string().regex(RUN_ID_PATTERN, 'a run id looks like 20261126-173
 const datasetId = z.string().regex(DATASET_ID_PATTERN, 'a dataset id looks like ds-20261126-173700-ab12');
 const datasetRef = z.union([datasetId, z.literal(BUILTIN_FASHION_MNIST_MINI)]);
 const checkpointName = z.string().regex(CHECKPOINT_NAME_PATTERN, "a checkpoint name looks like 'last' or 'epoch-3'");
+const evaluationName = z.string().regex(EVALUATION_NAME_PATTERN, "an evaluation name looks like 'builtin-fashion-mnist-mini.validation.best'");
 const importId = z.string().regex(IMPORT_ID_PATTERN, 'an import id is 1-64 letters, digits, - or _');
 // A path typed by the user in browser mode; the services resolve and check it like a CLI argument.
 const userPath = z
@@ -151,6 +153,9 @@ export function labArgSchemas(host: LabHostKind): LabArgSchemas {
     'runs.updateSummary': z.tuple([runId, runSummary]),
     'runs.finish': z.tuple([runId, z.enum(FINISH_STATUSES), jsonObject.optional()]),
     'runs.readCheckpoint': z.tuple([runId, checkpointName]),
+    'runs.saveEvaluation': z.tuple([runId, evaluationName, evaluationSchema]),
+    'runs.evaluations': z.tuple([runId]),
+    'runs.evaluation': z.tuple([runId, evaluationName]),
     'runs.get': z.tuple([runId]),
     'runs.metrics': z.tuple([runId]),
     'runs.checkpoints': z.tuple([runId]),

@@ -116,6 +116,8 @@ export interface RunSummary {
   /** Totals at the end. */
   epochs?: number;
   steps?: number;
+  /** The stored evaluation (evaluations/<name>.json) of the best weights on the validation split. */
+  evaluation?: string;
   /** Why training ended early: early stopping, a step cap. */
   stopReason?: string;
   divergence?: string;

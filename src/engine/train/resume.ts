@@ -1,7 +1,7 @@
 // Continuing a stored run: its own settings, its newest weights and optimizer state, its counters
 // and its best validation result so far, read through a RunReader (the run store or the LabApi).
 
-import { LAST_CHECKPOINT, optimizerCheckpoint } from '../../shared/runRecord';
+import { BEST_CHECKPOINT, LAST_CHECKPOINT, optimizerCheckpoint } from '../../shared/runRecord';
 import type { RunReader } from './runSink';
 import type { NamedTensor, TrainConfig } from './types';
 
@@ -14,6 +14,9 @@ export interface ResumePlan {
   convAlgorithm?: string;
   model: NamedTensor[];
   optimizer: NamedTensor[];
+  /** The run's `best` weights so far, when it has them (the final evaluation needs them if the
+   *  resumed epochs do not beat them). */
+  bestModel?: NamedTensor[];
   epoch: number;
   step: number;
   best: { accuracy: number; loss: number; epoch: number } | null;
@@ -44,6 +47,7 @@ export async function planResume(reader: RunReader, id: string): Promise<ResumeP
     return Number.isInteger(fromSummary) && fromSummary >= 0 ? fromSummary : 0;
   };
   const bestAccuracy = Number(summary.bestValAccuracy);
+  const bestModel = have.has(BEST_CHECKPOINT) ? (await reader.readCheckpoint(id, BEST_CHECKPOINT)).tensors : undefined;
   return {
     runId: id,
     datasetId: m.dataset.id,
@@ -51,6 +55,7 @@ export async function planResume(reader: RunReader, id: string): Promise<ResumeP
     ...(typeof recorded.convAlgorithm === 'string' ? { convAlgorithm: recorded.convAlgorithm } : {}),
     model: model.tensors,
     optimizer: optimizer.tensors,
+    ...(bestModel ? { bestModel } : {}),
     epoch: counter('epoch'),
     step: counter('step'),
     best: Number.isFinite(bestAccuracy)

@@ -15,7 +15,7 @@ import {
 } from '../../shared/runRecord';
 import type { RunSink } from './runSink';
 import type { TrainerCheckpoint } from './trainer';
-import type { EpochMetrics, StepMetrics, TrainSummary } from './types';
+import type { EpochMetrics, NamedTensor, StepMetrics, TrainSummary } from './types';
 
 export interface BestValidation {
   accuracy: number;
@@ -26,6 +26,8 @@ export interface BestValidation {
 export class RunRecorder {
   /** The step of the newest metrics record (what a failed run's summary says it reached). */
   lastStep = 0;
+  /** The weights saved as `best` in this session, for the final evaluation. */
+  bestWeights: NamedTensor[] | null = null;
   private best: BestValidation | null;
   private epochsWithoutBetter = 0;
   private stopReason: string | undefined;
@@ -76,6 +78,7 @@ export class RunRecorder {
     const summary: RunSummary = { lastCheckpoint: LAST_CHECKPOINT, epoch: c.epoch, step: c.step };
     if (isBetterValidation(c.val, this.best)) {
       await save(BEST_CHECKPOINT, c.model, meta);
+      this.bestWeights = c.model;
       this.best = { accuracy: c.val.accuracy, loss: c.val.loss, epoch: c.epoch };
       Object.assign(summary, { bestCheckpoint: BEST_CHECKPOINT, bestValAccuracy: c.val.accuracy, bestValLoss: c.val.loss, bestEpoch: c.epoch });
     }

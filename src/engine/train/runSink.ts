@@ -3,6 +3,7 @@
 // WHERE: one implementation writes the run store directly (the CLI, sweeps), one sends LabApi
 // calls (the app's worker, through the UI thread to Electron main or the browser host).
 
+import type { EvaluationReport } from '../../shared/evaluation';
 import type { Preprocessing, RunConfigRecord, RunSummary } from '../../shared/runRecord';
 import type { NamedTensor } from './types';
 
@@ -31,6 +32,8 @@ export interface RunSink {
   appendMetrics(records: readonly object[]): void;
   /** Writes checkpoints/<name>.safetensors, replacing one of that name. */
   saveCheckpoint(name: string, tensors: readonly NamedTensor[], metadata: Record<string, string>): Promise<void>;
+  /** Stores an evaluation of one of the run's checkpoints as evaluations/<name>.json. */
+  saveEvaluation(name: string, report: EvaluationReport): Promise<void>;
   /** Merges into the manifest's summary (after the metrics queued so far are written). */
   updateSummary(partial: RunSummary): Promise<void>;
   /** Writes everything queued, records the final status and summary; the sink is done after. */

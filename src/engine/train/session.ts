@@ -16,7 +16,10 @@ import type { Backend } from '../backend';
 import type { Sequential } from '../nn/sequential';
 import { tuneModel } from '../webgpu/autotune/tuneModel';
 import { WebGpuBackend } from '../webgpu/webgpuBackend';
-import type { FitMode, Preprocessing } from '../../shared/runRecord';
+import { evaluationName } from '../../shared/evaluation';
+import { BEST_CHECKPOINT, type FitMode, type Preprocessing } from '../../shared/runRecord';
+import { evaluate } from '../eval/evaluate';
+import { loadStateDict } from '../nn/stateDict';
 import type { TrainControl } from './control';
 import { checkBatchFits } from './memory';
 import type { ResumePlan } from './resume';
@@ -49,7 +52,9 @@ export interface SessionDataset {
 export interface SessionEvents<B> {
   /** The model is built and the run exists; training has not started. */
   onPrepared?(p: { runId: string; totalSteps: number; stepsPerEpoch: number; parameters: string[]; model: Sequential<B>; startStep: number }): void;
-  onState?(state: 'tuning' | 'running'): void;
+  /** 'tuning' before the first step (WebGPU), 'running', and 'evaluating' for the final
+   *  validation evaluation of the best weights. */
+  onState?(state: 'tuning' | 'running' | 'evaluating'): void;
   /** Tuning finished after `seconds` (WebGPU only). */
   onTuned?(seconds: number): void;
   onStep?(m: StepMetrics): void;
@@ -165,6 +170,20 @@ export async function runTrainingSession<B>(o: TrainingSessionOptions<B>): Promi
     const status: SessionStatus = summary.status;
     const capped = summary.status === 'completed' && config.maxSteps !== undefined && summary.steps === config.maxSteps && summary.steps < config.epochs * trainer.stepsPerEpoch;
     const final = recorder.finalSummary(summary, capped ? config.maxSteps : undefined);
+    // The validation evaluation of the best weights (what `convlab eval RUN` computes by
+    // default), stored so the run's page shows the confusion matrix without recomputing it.
+    const bestWeights = recorder.bestWeights ?? o.resume?.bestModel;
+    if (status !== 'diverged' && data.valIndices.length > 0 && bestWeights) {
+      events?.onState?.('evaluating');
+      loadStateDict(trainer.model, be, bestWeights);
+      const report = await evaluate(be, {
+        model: trainer.model, source: trainer.deviceImages, labels: data.labels, indices: data.valIndices, classes: data.classes,
+        runId, checkpoint: BEST_CHECKPOINT, dataset: { id: data.id, name: data.name, split: 'validation' },
+      });
+      const name = evaluationName(data.id, 'validation', BEST_CHECKPOINT);
+      await o.sink.saveEvaluation(name, report);
+      final.evaluation = name;
+    }
     await o.sink.finish(status, final);
     return { runId, status, summary: { ...summary, ...(final.stopReason ? { stopReason: final.stopReason } : {}) } };
   } catch (error) {

@@ -20,6 +20,7 @@ import { describeDivergence } from './divergence';
 import { ReadbackPacer } from './readbackPacer';
 import type { StepTimer } from './timer';
 import { checkModelFitsData } from './validate';
+import type { DeviceImages } from '../eval/logits';
 import type { EpochMetrics, NamedTensor, StepMetrics, TrainConfig, TrainData, TrainSummary } from './types';
 
 const PIPELINE_DEPTH = 2;
@@ -90,6 +91,12 @@ export class Trainer<B> {
     this.images = be.uploadBytes(data.images, 'dataset-images');
     this.labels = be.uploadBytes(data.labels, 'dataset-labels');
     if (options.resume) this.restore(options.resume);
+  }
+
+  /** The dataset's images as they sit on the device, for evaluation passes over them. */
+  get deviceImages(): DeviceImages<B> {
+    const d = this.data;
+    return { images: this.images, channels: d.channels, height: d.height, width: d.width, mean: d.mean, std: d.std };
   }
 
   get stepsPerEpoch(): number {

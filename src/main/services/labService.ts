@@ -285,6 +285,9 @@ export function createLabService(opts: LabServiceOptions): LabService {
         await writer.flush();
         return writer.finish(status, summary);
       },
+      saveEvaluation: (id, name, report) => store.saveEvaluation(id, name, report),
+      evaluations: (id) => store.listEvaluations(id),
+      evaluation: (id, name) => store.readEvaluation(id, name),
       get: (id) => store.get(id),
       metrics: (id) => store.readMetrics(id),
       checkpoints: (id) => store.listCheckpoints(id),

@@ -6,7 +6,7 @@
 // runs/.trash before it is removed. A crash at any point leaves either a complete run or none.
 import { hostname } from 'node:os';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { readSafetensors, type SafetensorsFile } from '../../shared/formats/safetensors';
 import {
   CHECKPOINT_NAME_PATTERN,
@@ -15,11 +15,16 @@ import {
   type MetricsRecord,
   type RunManifest,
 } from '../../shared/runFormat';
-import { fsyncDir } from './atomicFile';
+import { EVALUATION_NAME_PATTERN, evaluationSchema, type EvaluationReport } from '../../shared/evaluation';
+import type { EvaluationSummary } from '../../shared/labApi';
+import { fsyncDir, writeFileAtomic } from './atomicFile';
 import {
   CHECKPOINT_EXT,
   CHECKPOINTS_DIR,
   checkpointPath,
+  EVALUATION_EXT,
+  EVALUATIONS_DIR,
+  evaluationPath,
   MANIFEST_FILE,
   manifestPath,
   METRICS_FILE,
@@ -215,6 +220,52 @@ export class RunStore {
       throw new Error(`Run ${id} has no checkpoint '${name}' (it has: ${have.length ? have.join(', ') : 'none'})`, { cause: e });
     }
     return readSafetensors(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  }
+
+  /** Stores an evaluation as evaluations/<name>.json (atomically, replacing one of that name). */
+  async saveEvaluation(id: string, name: string, report: EvaluationReport): Promise<void> {
+    await this.get(id);
+    const path = evaluationPath(this.runsDir, id, name);
+    await mkdir(dirname(path), { recursive: true });
+    await writeFileAtomic(path, `${JSON.stringify(report)}\n`);
+  }
+
+  /** The run's stored evaluations, newest first, with their headline numbers. */
+  async listEvaluations(id: string): Promise<EvaluationSummary[]> {
+    await this.get(id);
+    const dir = join(runDir(this.runsDir, id), EVALUATIONS_DIR);
+    const names = await readdir(dir).catch((e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT') return [] as string[];
+      throw e;
+    });
+    const out: EvaluationSummary[] = [];
+    for (const file of names) {
+      if (!file.endsWith(EVALUATION_EXT)) continue; // temp files of an interrupted save
+      const name = file.slice(0, -EVALUATION_EXT.length);
+      if (!EVALUATION_NAME_PATTERN.test(name)) continue;
+      try {
+        const r = await this.readEvaluation(id, name);
+        out.push({ name, checkpoint: r.checkpoint, dataset: r.dataset, n: r.n, accuracy: r.accuracy, loss: r.loss, createdAt: r.createdAt });
+      } catch {
+        // A damaged file is left out of the list; reading it by name says what is wrong.
+      }
+    }
+    return out.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+
+  async readEvaluation(id: string, name: string): Promise<EvaluationReport> {
+    const path = evaluationPath(this.runsDir, id, name);
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      await this.get(id);
+      throw new Error(`Run ${id} has no evaluation '${name}'`, { cause: e });
+    }
+    const parsed = evaluationSchema.safeParse(JSON.parse(text));
+    if (!parsed.success) throw new Error(`${path} is not a valid evaluation: ${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    return parsed.data as EvaluationReport;
   }
 
   async rename(id: string, name: string): Promise<RunManifest> {

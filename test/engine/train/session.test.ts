@@ -93,6 +93,20 @@ describe('training session', () => {
     expect(m.summary).toMatchObject({ bestValAccuracy: best.valAccuracy, bestValLoss: best.valLoss, bestEpoch: best.epoch, bestCheckpoint: 'best', lastCheckpoint: 'last', epochs: 3, steps: 12 });
     const bestFile = await store.readCheckpoint(result.runId, 'best');
     expect(bestFile.metadata.epoch).toBe(String(best.epoch));
+
+    // The validation evaluation of the best weights is stored with the run.
+    const evaluations = await store.listEvaluations(result.runId);
+    expect(evaluations.map((e) => e.name)).toEqual(['ds-20261206-120000-abcd.validation.best']);
+    expect(m.summary.evaluation).toBe('ds-20261206-120000-abcd.validation.best');
+    const report = await store.readEvaluation(result.runId, evaluations[0]!.name);
+    expect(report).toMatchObject({ runId: result.runId, checkpoint: 'best', n: 8, classes: ['right', 'left'], dataset: { id: 'ds-20261206-120000-abcd', split: 'validation' } });
+    expect(report.accuracy).toBeCloseTo(best.valAccuracy, 12);
+    expect(report.loss).toBeCloseTo(best.valLoss, 6);
+    const trace = report.confusion.reduce((a, row, i) => a + row[i]!, 0);
+    expect(report.confusion.flat().reduce((a, b) => a + b, 0)).toBe(report.n);
+    expect(report.accuracy).toBe(trace / report.n);
+    expect(report.samples.index).toEqual([32, 33, 34, 35, 36, 37, 38, 39]);
+    expect(report.samples.label).toEqual([0, 1, 0, 1, 0, 1, 0, 1]);
   });
 
   it('stops early, as completed, once the validation accuracy has not improved for PATIENCE epochs', async () => {

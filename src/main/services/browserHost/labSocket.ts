@@ -13,8 +13,10 @@ const methods = new Set<string>(labMethodNames());
 /** WebSocket close code for "a kind of data this endpoint does not accept" (RFC 6455). */
 export const CLOSE_UNSUPPORTED_DATA = 1003;
 
-/** A JSON request; its byte arrays (checkpoints) come as binary frames announced in "binary". */
-export const MAX_TEXT_REQUEST_BYTES = 1024 * 1024;
+/** A JSON request; its byte arrays (checkpoints) come as binary frames announced in "binary".
+ *  The largest JSON requests are evaluations, which list every image's prediction (~30 bytes
+ *  each): 16 MiB holds half a million images. */
+export const MAX_TEXT_REQUEST_BYTES = 16 * 1024 * 1024;
 /** Byte arrays one request may announce (one per checkpoint tensor). */
 const MAX_BINARY_PARTS = 4096;
 

@@ -35,6 +35,9 @@ export function storeRunSink(store: RunStore): StoreRunSink {
     async saveCheckpoint(name, tensors, metadata) {
       await open().saveCheckpoint(name, tensors.map((t) => ({ name: t.name, shape: t.shape, data: t.data })), metadata);
     },
+    async saveEvaluation(name, report) {
+      await store.saveEvaluation(open().id, name, report);
+    },
     async updateSummary(partial) {
       await open().updateSummary({ ...partial });
     },

@@ -27,7 +27,7 @@ import { gpuWorker } from '../worker/workerClient';
 import { useDatasetsStore } from './datasets';
 import { useModelStore } from './model';
 
-export type TrainStatus = 'idle' | 'loading' | 'tuning' | 'running' | 'paused' | 'stopping' | 'completed' | 'stopped' | 'diverged' | 'failed' | 'interrupted';
+export type TrainStatus = 'idle' | 'loading' | 'tuning' | 'running' | 'paused' | 'stopping' | 'evaluating' | 'completed' | 'stopped' | 'diverged' | 'failed' | 'interrupted';
 
 export interface HyperParams {
   epochs: number;
@@ -48,7 +48,7 @@ export interface HyperParams {
   convAlgorithm: ConvAlgorithm;
 }
 
-const ACTIVE: readonly TrainStatus[] = ['loading', 'tuning', 'running', 'paused', 'stopping'];
+const ACTIVE: readonly TrainStatus[] = ['loading', 'tuning', 'running', 'paused', 'stopping', 'evaluating'];
 /** sessionStorage key of the run this page is training (cleared when it ends). */
 const ACTIVE_RUN_KEY = 'convlab.trainingRun';
 

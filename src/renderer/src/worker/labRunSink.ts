@@ -36,6 +36,9 @@ export function labRunSink(runs: Runs): RunSink {
       await batcher.flush();
       await runs.saveCheckpoint(runId(), name, tensors.map(asBytes), metadata);
     },
+    async saveEvaluation(name, report) {
+      await runs.saveEvaluation(runId(), name, report);
+    },
     async updateSummary(partial) {
       await batcher.flush();
       await runs.updateSummary(runId(), partial);

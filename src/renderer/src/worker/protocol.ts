@@ -153,7 +153,7 @@ export type FromWorker =
   /** The run exists (`runId`) and training is about to start; `startStep` > 0 when resuming. */
   | { type: 'started'; runId: string; totalSteps: number; stepsPerEpoch: number; startStep: number; parameters: string[] }
   /** 'tuning': timing conv kernels for this adapter before the first step (first use of a shape). */
-  | { type: 'state'; state: 'tuning' | 'running' | 'paused' | 'stopping' }
+  | { type: 'state'; state: 'tuning' | 'running' | 'paused' | 'stopping' | 'evaluating' }
   | { type: 'kernels'; report: KernelReport }
   | { type: 'steps'; metrics: StepMetrics[] }
   | { type: 'epoch'; metrics: EpochMetrics }
@@ -330,7 +330,7 @@ const fromWorkerSchema = z.discriminatedUnion('type', [
     type: z.literal('started'), runId: z.string().regex(RUN_ID_PATTERN), totalSteps: z.number().int().min(0), stepsPerEpoch: positiveInt,
     startStep: z.number().int().min(0), parameters: z.array(z.string()),
   }),
-  z.strictObject({ type: z.literal('state'), state: z.enum(['tuning', 'running', 'paused', 'stopping']) }),
+  z.strictObject({ type: z.literal('state'), state: z.enum(['tuning', 'running', 'paused', 'stopping', 'evaluating']) }),
   z.strictObject({ type: z.literal('kernels'), report: kernelReport }),
   z.strictObject({ type: z.literal('steps'), metrics: z.array(stepSchema).min(1) }),
   z.strictObject({ type: z.literal('epoch'), metrics: epochSchema }),
