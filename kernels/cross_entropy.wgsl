@@ -5,8 +5,10 @@
 //   rowPerLane:  one invocation per row r, a serial scan over its classes (classes ≤ 64): no
 //                barriers and no workgroup memory, which on SwiftShader cost far more than a few
 //                dozen serial adds, and 64 rows share one workgroup instead of 64 idle lanes each.
-//   Both: stable log-sum-exp lse = max + log Σ exp(x − max);
-//         dLogits[r, j] = (softmax_j − [j = target]) / n; rowStats[r] = lse − x[target];
+//   Both: stable log-sum-exp lse = max + log Σ exp(x − max); with PyTorch's label_smoothing
+//         ε (target distribution (1 − ε)·onehot + ε/classes):
+//         dLogits[r, j] = (softmax_j − (1 − ε)·[j = target] − ε/classes) / n;
+//         rowStats[r] = (1 − ε)·(lse − x[target]) + ε·(lse − mean_j x[j]) (the mean only when ε ≠ 0);
 //         rowStats[n + r] = 1 when the first argmax equals the target (torch.argmax), else 0.
 //         rowPerLane's argmax takes x[0], then any later x[j] greater than the best so far:
 //         ties keep the smallest index and a NaN after class 0 never wins. rows applies that
@@ -22,11 +24,11 @@
 //   rowStats (2·n) scratch; loss, correct (1).
 // Bindings: 0 uniform Params, 1 logits, 2 targets (read), 3 rowStats, 4 dLogits, 5 loss,
 //   6 correct (read_write).
-// Uniforms: n, classes.
+// Uniforms: n, classes, smoothing = ε.
 // Dispatch: rows x = n workgroups of 64; rowPerLane x = ceil(n / 64) workgroups of 64;
 //   finish 1 workgroup of 64; finishSerial 1 workgroup of 1.
 
-struct Params { n: u32, classes: u32 }
+struct Params { n: u32, classes: u32, smoothing: f32 }
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> logits: array<f32>;
@@ -81,14 +83,28 @@ fn rows(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid:
   }
   let total = sums[0];
 
+  // Σ x for the smoothing term: the same tree, in `values` (every lane has read values[0] above
+  // before the barrier below lets anyone overwrite it).
+  var logitSum = 0.0;
+  if (p.smoothing != 0.0) {
+    for (var j = lid; j < p.classes; j += 64u) { logitSum += logits[base + j]; }
+  }
+  workgroupBarrier();
+  values[lid] = logitSum;
+  workgroupBarrier();
+  for (var stride = 32u; stride > 0u; stride >>= 1u) {
+    if (lid < stride) { values[lid] += values[lid + stride]; }
+    workgroupBarrier();
+  }
+
   let cls = targetClass(row);
   let invN = 1.0 / f32(p.n);
   for (var j = lid; j < p.classes; j += 64u) {
     let softmax = exp(logits[base + j] - rowMax) / total;
-    dLogits[base + j] = (softmax - select(0.0, 1.0, j == cls)) * invN;
+    dLogits[base + j] = (softmax - smoothedTarget(j, cls)) * invN;
   }
   if (lid == 0u) {
-    rowStats[row] = rowLoss(rowMax + log(total), cls, base);
+    rowStats[row] = rowLoss(rowMax + log(total), cls, base, values[0]);
     rowStats[p.n + row] = select(0.0, 1.0, rowArgmax == cls);
   }
 }
@@ -101,10 +117,18 @@ fn targetClass(row: u32) -> u32 {
   return select(0xffffffffu, u32(t), valid);
 }
 
+// The smoothed target probability of class j.
+fn smoothedTarget(j: u32, cls: u32) -> f32 {
+  return select(0.0, 1.0 - p.smoothing, j == cls) + p.smoothing / f32(p.classes);
+}
+
 // NaN for an invalid target, built from a runtime value: a constant NaN is a WGSL error.
-fn rowLoss(lse: f32, cls: u32, base: u32) -> f32 {
+// logitSum is Σ_j x[j], used only with smoothing.
+fn rowLoss(lse: f32, cls: u32, base: u32, logitSum: f32) -> f32 {
   if (cls == 0xffffffffu) { return bitcast<f32>(0x7fc00000u | (p.n & 0u)); }
-  return lse - logits[base + cls];
+  let nll = lse - logits[base + cls];
+  if (p.smoothing == 0.0) { return nll; }
+  return (1.0 - p.smoothing) * nll + p.smoothing * (lse - logitSum / f32(p.classes));
 }
 
 @compute @workgroup_size(64, 1, 1)
@@ -120,15 +144,20 @@ fn rowPerLane(@builtin(global_invocation_id) gid: vec3u) {
     if (v > rowMax) { rowMax = v; rowArgmax = j; }
   }
   var total = 0.0;
-  for (var j = 0u; j < p.classes; j++) { total += exp(logits[base + j] - rowMax); }
+  var logitSum = 0.0;
+  for (var j = 0u; j < p.classes; j++) {
+    let v = logits[base + j];
+    total += exp(v - rowMax);
+    logitSum += v;
+  }
 
   let cls = targetClass(row);
   let invN = 1.0 / f32(p.n);
   for (var j = 0u; j < p.classes; j++) {
     let softmax = exp(logits[base + j] - rowMax) / total;
-    dLogits[base + j] = (softmax - select(0.0, 1.0, j == cls)) * invN;
+    dLogits[base + j] = (softmax - smoothedTarget(j, cls)) * invN;
   }
-  rowStats[row] = rowLoss(rowMax + log(total), cls, base);
+  rowStats[row] = rowLoss(rowMax + log(total), cls, base, logitSum);
   rowStats[p.n + row] = select(0.0, 1.0, rowArgmax == cls);
 }
 

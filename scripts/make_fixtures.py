@@ -61,14 +61,30 @@ def json_attr(v):
 # conv2d
 
 
-def conv_case(name, n, c, hw, o, khw, bias=True, stride=1, padding=0, dilation=1, groups=1):
+def conv_case(name, n, c, hw, o, khw, bias=True, stride=1, padding=0, dilation=1, groups=1, padding_mode="zeros"):
     gen = generator_for(name)
     x = leaf(uniform(gen, (n, c) + hw))
     w = leaf(uniform(gen, (o, c // groups) + khw))
     b = leaf(uniform(gen, (o,))) if bias else None
-    y = F.conv2d(x, w, b, stride=stride, padding=padding, dilation=dilation, groups=groups)
+    if padding_mode == "zeros":
+        y = F.conv2d(x, w, b, stride=stride, padding=padding, dilation=dilation, groups=groups)
+    else:
+        # nn.Conv2d with the same arguments and these exact weights: its forward pads with the
+        # mode (F.pad) and convolves with padding 0, which is what the case documents.
+        conv = torch.nn.Conv2d(c, o, khw, stride=stride, padding=padding, dilation=dilation, groups=groups,
+                               bias=bias, padding_mode=padding_mode).double()
+        with torch.no_grad():
+            conv.weight.copy_(w)
+            if bias:
+                conv.bias.copy_(b)
+        y = conv(x)
+        conv_params = [conv.weight] + ([conv.bias] if bias else [])
     gy = normal(gen, tuple(y.shape))
     y.backward(gy)
+    if padding_mode != "zeros":
+        w.grad = conv_params[0].grad
+        if bias:
+            b.grad = conv_params[1].grad
 
     inputs = {"input": tensor_json(x), "weight": tensor_json(w)}
     expected = {
@@ -79,21 +95,31 @@ def conv_case(name, n, c, hw, o, khw, bias=True, stride=1, padding=0, dilation=1
     if bias:
         inputs["bias"] = tensor_json(b)
         expected["grad_bias"] = tensor_json(b.grad)
-    note = (
-        f"torch.nn.functional.conv2d(input, weight, {'bias' if bias else 'None'}, "
-        f"stride={pair_text(stride)}, padding={pair_text(padding)}, "
-        f"dilation={pair_text(dilation)}, groups={groups}); output.backward(grad_output); float64"
-    )
+    if padding_mode == "zeros":
+        note = (
+            f"torch.nn.functional.conv2d(input, weight, {'bias' if bias else 'None'}, "
+            f"stride={pair_text(stride)}, padding={pair_text(padding)}, "
+            f"dilation={pair_text(dilation)}, groups={groups}); output.backward(grad_output); float64"
+        )
+    else:
+        note = (
+            f"torch.nn.Conv2d({c}, {o}, {pair_text(khw)}, stride={pair_text(stride)}, padding={pair_text(padding)}, "
+            f"dilation={pair_text(dilation)}, groups={groups}, bias={bias}, padding_mode={padding_mode!r}) "
+            f"with weight (and bias) copied in; output.backward(grad_output); float64"
+        )
+    attrs = {
+        "stride": json_attr(stride),
+        "padding": json_attr(padding),
+        "dilation": json_attr(dilation),
+        "groups": groups,
+    }
+    if padding_mode != "zeros":
+        attrs["padding_mode"] = padding_mode
     return {
         "name": name,
         "op": "conv2d",
         "note": note,
-        "attrs": {
-            "stride": json_attr(stride),
-            "padding": json_attr(padding),
-            "dilation": json_attr(dilation),
-            "groups": groups,
-        },
+        "attrs": attrs,
         "inputs": inputs,
         "grad_output": tensor_json(gy),
         "expected": expected,
@@ -135,6 +161,26 @@ def conv_cases():
             stride=(2, 1), padding=(1, 2), dilation=(1, 2), groups=2,
         ),
     ]
+
+
+def padding_mode_cases():
+    # Each mode with symmetric, asymmetric ('same' with an even kernel) and pair padding, and at
+    # PyTorch's limits: reflect with padding = size - 1, circular with padding = size.
+    cases = []
+    for mode in ("reflect", "replicate", "circular"):
+        cases += [
+            conv_case(f"{mode}-pad1", 2, 2, (5, 5), 3, (3, 3), padding=1, padding_mode=mode),
+            conv_case(f"{mode}-pad-pair-stride2", 1, 2, (6, 7), 2, (3, 3), stride=2, padding=(2, 1), padding_mode=mode),
+            conv_case(f"{mode}-same-even-2x3", 1, 2, (4, 5), 3, (2, 3), padding="same", padding_mode=mode),
+            conv_case(f"{mode}-groups2-dilation2-no-bias", 1, 4, (5, 6), 4, (3, 2), padding=2, dilation=2, groups=2,
+                      bias=False, padding_mode=mode),
+        ]
+    cases += [
+        conv_case("reflect-at-limit", 1, 1, (3, 4), 2, (3, 3), padding=2, padding_mode="reflect"),
+        conv_case("circular-at-limit", 1, 1, (2, 3), 2, (3, 3), padding=2, padding_mode="circular"),
+        conv_case("replicate-pad-beyond-size", 1, 1, (2, 2), 2, (3, 3), padding=3, padding_mode="replicate"),
+    ]
+    return cases
 
 
 # ---------------------------------------------------------------------------------------------
@@ -218,6 +264,137 @@ def pool_cases():
     ]
 
 
+def adaptive_pool_case(name, n, c, hw):
+    gen = generator_for(name)
+    x = leaf(uniform(gen, (n, c) + hw))
+    y = F.adaptive_avg_pool2d(x, 1)
+    gy = normal(gen, tuple(y.shape))
+    y.backward(gy)
+    return {
+        "name": name,
+        "op": "adaptive_avg_pool2d",
+        "note": "torch.nn.functional.adaptive_avg_pool2d(input, 1); output.backward(grad_output); float64",
+        "attrs": {"output_size": 1},
+        "inputs": {"input": tensor_json(x)},
+        "grad_output": tensor_json(gy),
+        "expected": {"output": tensor_json(y), "grad_input": tensor_json(x.grad)},
+        "tolerance": TOLERANCE,
+    }
+
+
+def adaptive_pool_cases():
+    return [
+        adaptive_pool_case("gap-2x3-4x4", 2, 3, (4, 4)),
+        adaptive_pool_case("gap-non-square-5x7", 1, 2, (5, 7)),
+        adaptive_pool_case("gap-1x1-identity", 2, 2, (1, 1)),
+        adaptive_pool_case("gap-8x8-16ch", 2, 16, (8, 8)),
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# activations
+
+
+ACTIVATIONS = {
+    "relu": lambda x, a: F.relu(x),
+    "leaky_relu": lambda x, a: F.leaky_relu(x, a["negative_slope"]),
+    "sigmoid": lambda x, a: torch.sigmoid(x),
+    "tanh": lambda x, a: torch.tanh(x),
+    "gelu": lambda x, a: F.gelu(x),  # approximate='none': the exact erf form
+    "silu": lambda x, a: F.silu(x),
+}
+
+
+def activation_case(name, kind, shape, scale, attrs=None, extra=None):
+    gen = generator_for(name)
+    values = uniform(gen, shape, -scale, scale)
+    if extra is not None:
+        flat = values.reshape(-1)
+        flat[: len(extra)] = torch.tensor(extra, dtype=torch.float32).double()
+    x = leaf(values)
+    attrs = dict(attrs or {})
+    y = ACTIVATIONS[kind](x, attrs)
+    gy = normal(gen, tuple(y.shape))
+    y.backward(gy)
+    call = {"relu": "F.relu(input)", "leaky_relu": f"F.leaky_relu(input, {attrs.get('negative_slope')})",
+            "sigmoid": "torch.sigmoid(input)", "tanh": "torch.tanh(input)",
+            "gelu": "F.gelu(input)  # approximate='none'", "silu": "F.silu(input)"}[kind]
+    return {
+        "name": name,
+        "op": "activation",
+        "note": f"{call}; output.backward(grad_output); float64",
+        "attrs": {"kind": kind, **attrs},
+        "inputs": {"input": tensor_json(x)},
+        "grad_output": tensor_json(gy),
+        "expected": {"output": tensor_json(y), "grad_input": tensor_json(x.grad)},
+        "tolerance": TOLERANCE,
+    }
+
+
+def activation_cases():
+    # Values away from relu's kink at 0 would be nicer for gradients, but PyTorch defines the
+    # derivative there (0 for relu, slope for leaky_relu), and the kernels must agree.
+    tails = [-12.0, -9.0, -6.0, -4.5, -3.0, -1.0, -0.5, -1e-3, 0.0, 1e-3, 0.5, 1.0, 3.0, 4.5, 6.0, 9.0, 12.0]
+    return [
+        activation_case("relu", "relu", (2, 3, 4, 5), 3.0, extra=[0.0]),
+        activation_case("leaky-relu-0.2", "leaky_relu", (2, 3, 4, 5), 3.0, {"negative_slope": 0.2}, extra=[0.0]),
+        activation_case("leaky-relu-default-slope", "leaky_relu", (4, 25), 3.0, {"negative_slope": 0.01}),
+        activation_case("sigmoid", "sigmoid", (2, 3, 4, 5), 6.0),
+        activation_case("sigmoid-tails", "sigmoid", (len(tails) + 3,), 1.0, extra=[-40.0, 40.0, -90.0] + tails),
+        activation_case("tanh", "tanh", (2, 3, 4, 5), 3.0),
+        activation_case("tanh-tails", "tanh", (len(tails) + 2,), 1.0, extra=[-30.0, 30.0] + tails),
+        activation_case("gelu", "gelu", (2, 3, 4, 5), 4.0),
+        activation_case("gelu-tails", "gelu", (len(tails),), 1.0, extra=tails),
+        activation_case("silu", "silu", (2, 3, 4, 5), 6.0),
+        activation_case("silu-tails", "silu", (len(tails) + 2,), 1.0, extra=[-40.0, 40.0] + tails),
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# batch norm
+
+
+def batch_norm_case(name, n, c, hw, training, momentum=0.1, eps=1e-5):
+    gen = generator_for(name)
+    x = leaf(uniform(gen, (n, c) + hw, -2.0, 3.0))
+    weight = leaf(uniform(gen, (c,), 0.5, 1.5))
+    bias = leaf(uniform(gen, (c,)))
+    running_mean = uniform(gen, (c,), -0.5, 0.5)
+    running_var = uniform(gen, (c,), 0.5, 2.0)
+    rm, rv = running_mean.clone(), running_var.clone()
+    y = F.batch_norm(x, rm, rv, weight, bias, training=training, momentum=momentum, eps=eps)
+    gy = normal(gen, tuple(y.shape))
+    y.backward(gy)
+    return {
+        "name": name,
+        "op": "batch_norm2d",
+        "note": f"torch.nn.functional.batch_norm(input, running_mean, running_var, weight, bias, training={training}, "
+                f"momentum={momentum}, eps={eps}); output.backward(grad_output); float64; expected running_* are "
+                "the buffers after the call",
+        "attrs": {"training": training, "momentum": momentum, "eps": eps},
+        "inputs": {
+            "input": tensor_json(x), "weight": tensor_json(weight), "bias": tensor_json(bias),
+            "running_mean": tensor_json(running_mean), "running_var": tensor_json(running_var),
+        },
+        "grad_output": tensor_json(gy),
+        "expected": {
+            "output": tensor_json(y), "grad_input": tensor_json(x.grad), "grad_weight": tensor_json(weight.grad),
+            "grad_bias": tensor_json(bias.grad), "running_mean": tensor_json(rm), "running_var": tensor_json(rv),
+        },
+        "tolerance": TOLERANCE,
+    }
+
+
+def batch_norm_cases():
+    return [
+        batch_norm_case("train-2x3-4x5", 2, 3, (4, 5), True),
+        batch_norm_case("train-momentum-0.3-eps-1e-3", 3, 2, (3, 3), True, momentum=0.3, eps=1e-3),
+        batch_norm_case("train-1x1-planes", 8, 4, (1, 1), True),
+        batch_norm_case("eval-2x3-4x5", 2, 3, (4, 5), False),
+        batch_norm_case("eval-eps-1e-2", 1, 5, (2, 3), False, eps=1e-2),
+    ]
+
+
 # ---------------------------------------------------------------------------------------------
 # linear and cross-entropy
 
@@ -261,7 +438,7 @@ def linear_cases():
     ]
 
 
-def cross_entropy_case(name, n, c, scale=1.0, spike=None):
+def cross_entropy_case(name, n, c, scale=1.0, spike=None, label_smoothing=0.0):
     gen = generator_for(name)
     logits = normal(gen, (n, c), scale)
     if spike is not None:
@@ -270,14 +447,17 @@ def cross_entropy_case(name, n, c, scale=1.0, spike=None):
         logits[:, 0] = spike
     target = torch.randint(0, c, (n,), generator=gen)
     x = leaf(logits)
-    loss = F.cross_entropy(x, target, reduction="mean")
+    loss = F.cross_entropy(x, target, reduction="mean", label_smoothing=label_smoothing)
     loss.backward()
+    attrs = {"reduction": "mean"}
+    if label_smoothing:
+        attrs["label_smoothing"] = label_smoothing
     return {
         "name": name,
         "op": "cross_entropy",
-        "note": "torch.nn.functional.cross_entropy(logits, target, reduction='mean'); "
+        "note": f"torch.nn.functional.cross_entropy(logits, target, reduction='mean', label_smoothing={label_smoothing}); "
                 "loss.backward(); float64",
-        "attrs": {"reduction": "mean"},
+        "attrs": attrs,
         "inputs": {
             "logits": tensor_json(x),
             "target": {"shape": [n], "data": target.tolist()},
@@ -296,6 +476,11 @@ def cross_entropy_cases():
         cross_entropy_case("n6-c5-large-logits", 6, 5, scale=80.0),
         cross_entropy_case("n3-c7-spike-80", 3, 7, spike=80.0),
         cross_entropy_case("n2-c4-spike-minus-80", 2, 4, spike=-80.0),
+        cross_entropy_case("n4-c3-smoothing-0.1", 4, 3, label_smoothing=0.1),
+        cross_entropy_case("n8-c10-smoothing-0.25", 8, 10, label_smoothing=0.25),
+        cross_entropy_case("n3-c100-smoothing-0.1", 3, 100, label_smoothing=0.1),
+        cross_entropy_case("n3-c7-spike-80-smoothing-0.2", 3, 7, spike=80.0, label_smoothing=0.2),
+        cross_entropy_case("n2-c5-smoothing-1", 2, 5, label_smoothing=1.0),
     ]
 
 
@@ -320,7 +505,10 @@ def main():
     os.makedirs(OUT_DIR, exist_ok=True)
     write("conv2d.json", conv_cases())
     write("worked-example.json", [worked_example()])
-    write("pools.json", pool_cases())
+    write("conv2d_padding_modes.json", padding_mode_cases())
+    write("pools.json", pool_cases() + adaptive_pool_cases())
+    write("activation.json", activation_cases())
+    write("batch_norm2d.json", batch_norm_cases())
     write("linear.json", linear_cases())
     write("cross_entropy.json", cross_entropy_cases())
 

@@ -11,6 +11,28 @@ import type { Pool2dGeometry } from './pool/geometry';
 
 export type ConvAlgorithm = 'im2col' | 'implicit' | 'direct' | 'auto';
 
+/** The activations without a kink (nn.Sigmoid, nn.Tanh, nn.GELU() — the exact erf form — nn.SiLU). */
+export type SmoothActivation = 'sigmoid' | 'tanh' | 'gelu' | 'silu';
+export const SMOOTH_ACTIVATIONS: readonly SmoothActivation[] = ['sigmoid', 'tanh', 'gelu', 'silu'];
+/** Whether the backward of `kind` reads the forward's output (sigmoid, tanh), else its input. */
+export const savesOutput = (kind: SmoothActivation): boolean => kind === 'sigmoid' || kind === 'tanh';
+
+/** PyTorch's Conv2d padding_mode beside 'zeros': what the padded border repeats. */
+export type PaddingMode = 'reflect' | 'replicate' | 'circular';
+
+/** F.pad(x, (left, right, top, bottom), mode) of an (N, C, H, W) input. */
+export interface Pad2dGeometry {
+  mode: PaddingMode;
+  /** N·C planes. */
+  planes: number;
+  height: number;
+  width: number;
+  top: number;
+  bottom: number;
+  left: number;
+  right: number;
+}
+
 /** The phases GPU time is reported in. 'data' is batch assembly, 'loss' the loss and its gradient. */
 export type Phase = 'data' | 'forward' | 'loss' | 'grad-input' | 'grad-weight' | 'grad-bias' | 'optimizer' | 'metrics';
 
@@ -110,6 +132,11 @@ export interface Backend<B> {
   leakyRelu(n: number, slope: number, x: B, y: B): void;
   /** dX = dY where x > 0, slope · dY elsewhere (reads the INPUT). */
   leakyReluBackward(n: number, slope: number, x: B, dY: B, dX: B): void;
+  /** y = sigmoid, tanh, gelu (erf form) or silu of x. */
+  activation(kind: SmoothActivation, n: number, x: B, y: B): void;
+  /** dX = f'·dY. `saved` is what PyTorch's backward reads: the forward OUTPUT for sigmoid and
+   *  tanh, the forward INPUT for gelu and silu (savesOutput). */
+  activationBackward(kind: SmoothActivation, n: number, saved: B, dY: B, dX: B): void;
   /** argmax: one per output, the flat index h·W + w inside the input plane (a u32 on the GPU, so
    *  read() of it is meaningless there; a float64 number on the CPU). Ties keep the first maximum.
    *  relu: a ReLU fused in front of the pool, y = relu(max), equal bit for bit to relu() then
@@ -124,6 +151,12 @@ export interface Backend<B> {
   /** Training-mode dropout: mask = 0 or 1/(1−p) from a hash of (seed, index), y = x · mask. */
   dropout(n: number, p: number, seed: number, x: B, y: B, mask: B): void;
   dropoutBackward(n: number, dY: B, mask: B, dX: B): void;
+
+  /** Conv2d's non-zero padding modes, as the padding in front of a zero-padding conv (how PyTorch
+   *  runs them): y (planes, H + top + bottom, W + left + right) repeats x's border. */
+  pad2d(g: Pad2dGeometry, x: B, y: B): void;
+  /** The adjoint: dX[i, j] = Σ dY over the padded cells that copy x[i, j]; dX is overwritten. */
+  pad2dBackward(g: Pad2dGeometry, dY: B, dX: B): void;
 
   // --- Training ops: BatchNorm2d, softmax cross-entropy, optimizers, reductions, batches -------
   // Linear has no ops of its own: it is gemm with the plans of linear/gemmPlan.ts plus biasAdd.
@@ -141,9 +174,11 @@ export interface Backend<B> {
   /** dX is overwritten; dGamma and dBeta (+)= their batch sums. */
   batchNorm2dBackward(g: BatchNormGeometry, x: B, dY: B, gamma: B, saveMean: B, saveInvStd: B, dX: B, dGamma: B, dBeta: B, accumulate: boolean): void;
 
-  /** Mean softmax cross-entropy of (n, classes) logits against class indices stored as floats.
-   *  loss[0] = mean loss, dLogits = (softmax − onehot)/n, correct[0] = #rows with argmax = target. */
-  crossEntropy(n: number, classes: number, logits: B, targets: B, loss: B, dLogits: B, correct: B): void;
+  /** Mean softmax cross-entropy of (n, classes) logits against class indices stored as floats,
+   *  with PyTorch's label_smoothing ε: the target distribution is (1 − ε)·onehot + ε/classes, so
+   *  loss[0] = mean of (1 − ε)·(lse − x[target]) + ε·(lse − mean_j x[j]) and
+   *  dLogits = (softmax − (1 − ε)·onehot − ε/classes)/n; correct[0] = #rows with argmax = target. */
+  crossEntropy(n: number, classes: number, logits: B, targets: B, loss: B, dLogits: B, correct: B, labelSmoothing?: number): void;
 
   /** One torch.optim.SGD step on n elements (momentumBuf unused when momentum = 0). */
   sgdStep(n: number, opts: SgdOptions, param: B, grad: B, momentumBuf: B): void;

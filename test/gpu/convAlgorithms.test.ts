@@ -82,10 +82,11 @@ describe.each(ALGORITHMS)('conv algorithm %s', (algo) => {
     });
   });
 
-  it('passes test/fixtures/cases/conv2d.json through runCase', async () => {
+  // conv2d_padding_modes.json: reflect / replicate / circular run as pad2d + this algorithm.
+  it.each(['conv2d.json', 'conv2d_padding_modes.json'])('passes test/fixtures/cases/%s through runCase', async (name) => {
     if (!ctx) return;
     const gpu = backends.get(algo)!;
-    const file = parseCaseFile(readFileSync('test/fixtures/cases/conv2d.json', 'utf8'));
+    const file = parseCaseFile(readFileSync(`test/fixtures/cases/${name}`, 'utf8'));
     const failures: string[] = [];
     for (const c of file.cases) {
       if (c.kind === 'error') {

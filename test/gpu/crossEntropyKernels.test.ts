@@ -21,9 +21,9 @@ beforeAll(async () => {
   if (ctx) gpu = new WebGpuBackend(ctx);
 });
 
-async function runGpu(n: number, classes: number, logits: ArrayLike<number>, targets: ArrayLike<number>) {
+async function runGpu(n: number, classes: number, logits: ArrayLike<number>, targets: ArrayLike<number>, smoothing = 0) {
   const loss = gpu.alloc(1, 'loss'), dLogits = gpu.alloc(n * classes, 'dLogits'), correct = gpu.alloc(1, 'correct');
-  gpu.crossEntropy(n, classes, gpu.upload(logits, 'logits'), gpu.upload(targets, 'targets'), loss, dLogits, correct);
+  gpu.crossEntropy(n, classes, gpu.upload(logits, 'logits'), gpu.upload(targets, 'targets'), loss, dLogits, correct, smoothing);
   return { loss: (await gpu.read(loss))[0]!, dLogits: await gpu.read(dLogits), correct: (await gpu.read(correct))[0]! };
 }
 
@@ -31,9 +31,9 @@ async function runGpu(n: number, classes: number, logits: ArrayLike<number>, tar
 // row above; and both means: one lane up to SERIAL_FINISH_MAX_ROWS rows, a tree above.
 const FEW = ROW_PER_LANE_MAX_CLASSES, MANY = ROW_PER_LANE_MAX_CLASSES + 6;
 
-function cpuCrossEntropy(n: number, classes: number, logits: Float64Array, targets: Float64Array) {
+function cpuCrossEntropy(n: number, classes: number, logits: Float64Array, targets: Float64Array, smoothing = 0) {
   const loss = cpu.alloc(1), dLogits = cpu.alloc(n * classes), correct = cpu.alloc(1);
-  cpu.crossEntropy(n, classes, logits, targets, loss, dLogits, correct);
+  cpu.crossEntropy(n, classes, logits, targets, loss, dLogits, correct, smoothing);
   return { loss: loss[0]!, dLogits, correct: correct[0]! };
 }
 
@@ -50,6 +50,18 @@ describe('cross-entropy kernel', () => {
     for (let r = 0; r < n; r += 2) logits[r * classes + targets[r]!] = 20;
     const want = cpuCrossEntropy(n, classes, logits, targets);
     const got = await runGpu(n, classes, logits, targets);
+    expect(Math.abs(got.loss - want.loss)).toBeLessThan(1e-4 * Math.max(1, want.loss));
+    expect(maxAbsDiff(got.dLogits, want.dLogits)).toBeLessThan(1e-6);
+    expect(got.correct).toBe(want.correct);
+  });
+
+  // label_smoothing on both row passes (the workgroup path reduces Σ x in a second tree).
+  it.each([[70, 10, 0.1], [3, MANY, 0.25], [300, MANY, 1]])('n=%i classes=%i label_smoothing=%s against the CPU twin', async (n, classes, eps) => {
+    if (!ctx) return;
+    const logits = randomArray(n * classes, 3 * n + classes, 4);
+    const targets = Float64Array.from({ length: n }, (_, r) => (r * 7) % classes);
+    const want = cpuCrossEntropy(n, classes, logits, targets, eps);
+    const got = await runGpu(n, classes, logits, targets, eps);
     expect(Math.abs(got.loss - want.loss)).toBeLessThan(1e-4 * Math.max(1, want.loss));
     expect(maxAbsDiff(got.dLogits, want.dLogits)).toBeLessThan(1e-6);
     expect(got.correct).toBe(want.correct);
@@ -113,7 +125,7 @@ describe('cross-entropy kernel', () => {
   it.each(cases.map((c) => [c.name, c] as const))('PyTorch case %s', async (_name, c) => {
     if (!ctx) return;
     const [n, classes] = c.inputs.logits.shape as [number, number];
-    const got = await runGpu(n, classes, c.inputs.logits.data, c.inputs.target.data);
+    const got = await runGpu(n, classes, c.inputs.logits.data, c.inputs.target.data, c.attrs.labelSmoothing);
     expect(compareTensor([got.loss], c.expected.loss!, c.tolerance).pass, `loss ${got.loss}`).toBe(true);
     const grad = compareTensor(got.dLogits, c.expected.gradLogits!, c.tolerance);
     expect(grad.pass, `grad off by ${grad.worstAbsError}`).toBe(true);

@@ -4,7 +4,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ParsedCase, parseCaseFile } from '../../src/shared/cases';
 
-export const CASE_FILES = ['conv2d.json', 'pools.json', 'linear.json', 'cross_entropy.json', 'worked-example.json'];
+export const CASE_FILES = [
+  'conv2d.json', 'conv2d_padding_modes.json', 'pools.json', 'linear.json', 'cross_entropy.json', 'activation.json',
+  'batch_norm2d.json', 'worked-example.json',
+];
 
 export function fixtureCases(): ParsedCase[] {
   return CASE_FILES.flatMap((f) =>

@@ -69,8 +69,11 @@ function naiveConv2d(c: Conv2dCase): Float64Array {
 describe('PyTorch fixtures in test/fixtures/cases', () => {
   const files = readdirSync(join(FIXTURES, 'cases')).filter((f) => f.endsWith('.json'));
 
-  it('has the five generated files', () => {
-    expect(files.sort()).toEqual(['conv2d.json', 'cross_entropy.json', 'linear.json', 'pools.json', 'worked-example.json']);
+  it('has the generated files', () => {
+    expect(files.sort()).toEqual([
+      'activation.json', 'batch_norm2d.json', 'conv2d.json', 'conv2d_padding_modes.json', 'cross_entropy.json', 'linear.json',
+      'pools.json', 'worked-example.json',
+    ]);
   });
 
   it.each(files)('%s parses with zero errors and fits the size budget', (file) => {
@@ -197,7 +200,7 @@ describe('parseCaseFile: a file mixing good and bad cases', () => {
     const messages = parsed.cases.map((c) => (c.kind === 'error' ? c.message : `ok ${c.name}`));
     expect(messages).toEqual([
       'ok good-conv-1x1',
-      'case 1 "unknown-op": unknown op "conv3d" (supported: conv2d, max_pool2d, avg_pool2d, linear, cross_entropy)',
+      'case 1 "unknown-op": unknown op "conv3d" (supported: conv2d, max_pool2d, avg_pool2d, adaptive_avg_pool2d, linear, cross_entropy, activation, batch_norm2d)',
       'case 2 "missing-weight": inputs.weight: missing (conv2d needs input and weight; bias is optional)',
       'case 3 "conv-groups": inputs.weight: data has 7 numbers but shape [2,1,2,2] needs 8',
       'case 4 "nan-as-string": inputs.input: data[2] is NaN; every number must be finite',
@@ -227,7 +230,7 @@ describe('parseCaseFile: a file mixing good and bad cases', () => {
     expect(byIndex(0)).toMatchObject({
       kind: 'case',
       op: 'conv2d',
-      attrs: { stride: [1, 1], padding: { kind: 'explicit', pair: [0, 0] }, dilation: [1, 1], groups: 1 },
+      attrs: { stride: [1, 1], padding: { kind: 'explicit', pair: [0, 0] }, paddingMode: 'zeros', dilation: [1, 1], groups: 1 },
       tolerance: { atol: 1e-6, rtol: 0 },
     });
     const conv = byIndex(0) as Conv2dCase;
@@ -275,6 +278,78 @@ describe('parseCaseFile: attribute leniency and limits, one case at a time', () 
       cases: [{ name: 'n', op: 'linear', inputs: { input: { shape: [2, 2], data: [[1, 2], [3]] }, weight: { shape: [1, 2], data: [1, 1] } }, expected: { output: { shape: [2, 1], data: [3, 3] } } }],
     });
     expect(only(text)).toMatchObject({ message: 'case 0 "n": inputs.input.data: nested lists do not match shape [2,2]: data[1] has 1 entries, expected 2 entries' });
+  });
+});
+
+describe('parseCaseFile: the ops and attrs of the second round', () => {
+  const file = (c: object) => JSON.stringify({ format: 'convlab-cases/1', cases: [{ name: 'c', ...c }] });
+  const only = (c: object) => parseCaseFile(file(c)).cases[0]!;
+  const t = (shape: number[], fill = 0.5) => ({ shape, data: new Array(shape.reduce((a, b) => a * b, 1)).fill(fill) });
+  const conv = (attrs: object, hw = 3) => ({
+    op: 'conv2d', attrs, inputs: { input: t([1, 1, hw, hw]), weight: t([1, 1, 3, 3]) }, expected: { output: t([1, 1, hw, hw]) },
+  });
+
+  it('conv2d padding_mode: zeros by default, PyTorch limits for reflect and circular', () => {
+    expect(only(conv({ padding: 1 }))).toMatchObject({ kind: 'case', attrs: { paddingMode: 'zeros' } });
+    expect(only(conv({ padding: 1, padding_mode: 'reflect' }))).toMatchObject({ kind: 'case', attrs: { paddingMode: 'reflect' } });
+    expect(only(conv({ padding: 'same', padding_mode: 'circular' }))).toMatchObject({ kind: 'case', attrs: { paddingMode: 'circular' } });
+    expect(only(conv({ padding: 1, padding_mode: 'mirror' }))).toMatchObject({
+      message: 'case 0 "c": attrs.padding_mode: expected one of "zeros", "reflect", "replicate", "circular", got "mirror"',
+    });
+    const wide = { ...conv({ padding: 3, padding_mode: 'reflect' }), expected: { output: t([1, 1, 7, 7]) } };
+    expect(only(wide)).toMatchObject({
+      message: 'case 0 "c": attrs.padding: padding 3 must be less than the input height 3 with padding_mode "reflect" (PyTorch\'s rule)',
+    });
+    expect(only({ ...wide, attrs: { padding: 3, padding_mode: 'circular' } })).toMatchObject({ kind: 'case' });
+    expect(only({ ...conv({ padding: 4, padding_mode: 'circular' }), expected: { output: t([1, 1, 9, 9]) } })).toMatchObject({
+      message: 'case 0 "c": attrs.padding: padding 4 must be at most the input height 3 with padding_mode "circular" (PyTorch\'s rule)',
+    });
+    expect(only({ ...conv({ padding: 4, padding_mode: 'replicate' }), expected: { output: t([1, 1, 9, 9]) } })).toMatchObject({ kind: 'case' });
+  });
+
+  it('activation: the kinds, negative_slope only for leaky_relu, shapes of the expected tensors', () => {
+    const act = (attrs: object) => ({ op: 'activation', attrs, inputs: { input: t([2, 3]) }, grad_output: t([2, 3]), expected: { grad_input: t([2, 3]) } });
+    expect(only(act({ kind: 'gelu' }))).toMatchObject({ kind: 'case', attrs: { kind: 'gelu' } });
+    expect(only(act({ kind: 'leaky_relu' }))).toMatchObject({ attrs: { kind: 'leaky_relu', negativeSlope: 0.01 } });
+    expect(only(act({ kind: 'leaky_relu', negative_slope: 0.2 }))).toMatchObject({ attrs: { negativeSlope: 0.2 } });
+    expect(only(act({ kind: 'softplus' }))).toMatchObject({
+      message: 'case 0 "c": attrs.kind: expected one of relu, leaky_relu, sigmoid, tanh, gelu, silu, got "softplus"',
+    });
+    expect(only(act({ kind: 'tanh', negative_slope: 0.1 }))).toMatchObject({ message: 'case 0 "c": attrs.negative_slope: only leaky_relu takes it, not tanh' });
+    expect(only(act({ kind: 'gelu', approximate: 'tanh' }))).toMatchObject({
+      message: 'case 0 "c": attrs.approximate: only "none" (the exact erf form) is supported, got "tanh"',
+    });
+    expect(only({ ...act({ kind: 'silu' }), grad_output: undefined })).toMatchObject({ message: 'case 0 "c": grad_output: missing, but expected.grad_input needs it' });
+  });
+
+  it('adaptive_avg_pool2d: output_size 1 only, output (N, C, 1, 1)', () => {
+    const gap = (attrs: object, out = [1, 2, 1, 1]) => ({ op: 'adaptive_avg_pool2d', attrs, inputs: { input: t([1, 2, 3, 4]) }, expected: { output: t(out) } });
+    expect(only(gap({ output_size: 1 }))).toMatchObject({ kind: 'case', attrs: { outputSize: [1, 1] } });
+    expect(only(gap({}))).toMatchObject({ kind: 'case' });
+    expect(only(gap({ output_size: [2, 2] }))).toMatchObject({ message: 'case 0 "c": attrs.output_size: only 1 (global average pooling) is supported, got [2,2]' });
+    expect(only(gap({}, [1, 2, 3, 4]))).toMatchObject({ message: expect.stringContaining('expected.output: shape [1,2,3,4] should be [1,2,1,1]') });
+  });
+
+  it('batch_norm2d: defaults, optional affine and running statistics, what each mode needs', () => {
+    const bn = (attrs: object, inputs: object = {}, expected: object = { output: t([2, 3, 2, 2]) }) => ({
+      op: 'batch_norm2d', attrs, inputs: { input: t([2, 3, 2, 2]), ...inputs }, expected,
+    });
+    expect(only(bn({ training: true }))).toMatchObject({ kind: 'case', attrs: { training: true, momentum: 0.1, eps: 1e-5 } });
+    expect(only(bn({}))).toMatchObject({ message: 'case 0 "c": inputs.running_mean: missing: eval mode normalises with the running statistics' });
+    expect(only(bn({ training: true }, { running_mean: t([3]) }))).toMatchObject({ message: 'case 0 "c": inputs.running_var: missing: give both running statistics or neither' });
+    expect(only(bn({ training: true }, { weight: t([2]) }))).toMatchObject({ message: expect.stringContaining('inputs.weight: shape [2] should be [3]') });
+    expect(only(bn({ training: true, momentum: 2 }))).toMatchObject({ message: 'case 0 "c": attrs.momentum: expected a number in [0, 1], got 2' });
+    expect(only({ ...bn({ training: true }, {}, { grad_weight: t([3]) }), grad_output: t([2, 3, 2, 2]) })).toMatchObject({ message: 'case 0 "c": expected.grad_weight: given but inputs.weight is missing' });
+    expect(only({ ...bn({ training: true }), inputs: { input: t([1, 2, 1, 1]) }, expected: { output: t([1, 2, 1, 1]) } })).toMatchObject({
+      message: expect.stringContaining('training needs more than one'),
+    });
+  });
+
+  it('cross_entropy label_smoothing: 0 by default, in [0, 1]', () => {
+    const ce = (attrs: object) => ({ op: 'cross_entropy', attrs, inputs: { logits: t([2, 3]), target: { shape: [2], data: [0, 2] } }, expected: { loss: { shape: [], data: 1 } } });
+    expect(only(ce({}))).toMatchObject({ attrs: { labelSmoothing: 0 } });
+    expect(only(ce({ label_smoothing: 0.1 }))).toMatchObject({ attrs: { labelSmoothing: 0.1 } });
+    expect(only(ce({ label_smoothing: 1.5 }))).toMatchObject({ message: 'case 0 "c": attrs.label_smoothing: expected a number in [0, 1] (PyTorch\'s range), got 1.5' });
   });
 });
 

@@ -16,10 +16,12 @@ import { col2imCpu, im2colCpu } from './im2col';
 // Activations, pools, dropout.
 import type { Pool2dGeometry } from '../pool/geometry';
 import { leakyReluBackwardCpu, leakyReluCpu, reluBackwardCpu, reluCpu } from './activation';
+import { activationBackwardCpu, activationCpu } from './smoothActivation';
+import { pad2dBackwardCpu, pad2dCpu } from './pad';
 import { dropoutBackwardCpu, dropoutCpu } from './dropout';
 import { avgPool2dBackwardCpu, avgPool2dCpu, maxPool2dBackwardCpu, maxPool2dCpu } from './pool';
 // Training ops (BatchNorm, loss, optimizers, reductions, batch assembly).
-import type { AdamOptions, BatchNormGeometry, GatherBatchOptions, SgdOptions } from '../backend';
+import type { AdamOptions, BatchNormGeometry, GatherBatchOptions, Pad2dGeometry, SgdOptions, SmoothActivation } from '../backend';
 import { batchNorm2dBackwardCpu, batchNorm2dEvalCpu, batchNorm2dTrainCpu } from './batchNorm';
 import { gatherBatchCpu, gatherLabelsCpu } from './batch';
 import { crossEntropyCpu } from './crossEntropy';
@@ -94,6 +96,18 @@ export class CpuBackend implements Backend<Float64Array> {
   leakyReluBackward(n: number, slope: number, x: Float64Array, dY: Float64Array, dX: Float64Array): void {
     leakyReluBackwardCpu(n, slope, x, dY, dX);
   }
+  activation(kind: SmoothActivation, n: number, x: Float64Array, y: Float64Array): void {
+    activationCpu(kind, n, x, y);
+  }
+  activationBackward(kind: SmoothActivation, n: number, saved: Float64Array, dY: Float64Array, dX: Float64Array): void {
+    activationBackwardCpu(kind, n, saved, dY, dX);
+  }
+  pad2d(g: Pad2dGeometry, x: Float64Array, y: Float64Array): void {
+    pad2dCpu(g, x, y);
+  }
+  pad2dBackward(g: Pad2dGeometry, dY: Float64Array, dX: Float64Array): void {
+    pad2dBackwardCpu(g, dY, dX);
+  }
   maxPool2d(g: Pool2dGeometry, x: Float64Array, y: Float64Array, argmax: Float64Array, relu = false): void {
     maxPool2dCpu(g, x, y, argmax, relu);
   }
@@ -129,8 +143,8 @@ export class CpuBackend implements Backend<Float64Array> {
   batchNorm2dBackward(g: BatchNormGeometry, x: Float64Array, dY: Float64Array, gamma: Float64Array, saveMean: Float64Array, saveInvStd: Float64Array, dX: Float64Array, dGamma: Float64Array, dBeta: Float64Array, accumulate: boolean): void {
     batchNorm2dBackwardCpu(g, x, dY, gamma, saveMean, saveInvStd, dX, dGamma, dBeta, accumulate);
   }
-  crossEntropy(n: number, classes: number, logits: Float64Array, targets: Float64Array, loss: Float64Array, dLogits: Float64Array, correct: Float64Array): void {
-    crossEntropyCpu(n, classes, logits, targets, loss, dLogits, correct);
+  crossEntropy(n: number, classes: number, logits: Float64Array, targets: Float64Array, loss: Float64Array, dLogits: Float64Array, correct: Float64Array, labelSmoothing = 0): void {
+    crossEntropyCpu(n, classes, logits, targets, loss, dLogits, correct, labelSmoothing);
   }
   sgdStep(n: number, opts: SgdOptions, param: Float64Array, grad: Float64Array, momentumBuf: Float64Array): void {
     sgdStepCpu(n, opts, param, grad, momentumBuf);

@@ -1,8 +1,12 @@
 // Mean softmax cross-entropy in float64: the CPU twin of kernels/cross_entropy.wgsl.
 //
 // logits (n, classes) row-major; targets (n) class indices stored as floats. Per row, with a
-// stable log-sum-exp lse = max + log Σ exp(x − max): loss_r = lse − x[target],
-// dLogits_r = (softmax − onehot)/n. correct counts rows whose first argmax is the target
+// stable log-sum-exp lse = max + log Σ exp(x − max) and PyTorch's label_smoothing ε (the target
+// distribution (1 − ε)·onehot + ε/classes):
+//   loss_r = (1 − ε)·(lse − x[target]) + ε·(lse − mean_j x[j]),
+//   dLogits_r = (softmax − (1 − ε)·onehot − ε/classes)/n.
+// With ε = 0 the smoothing terms are skipped, not multiplied by 0 (an infinite logit stays finite
+// in the loss it does not enter). correct counts rows whose first argmax is the target
 // (torch.argmax picks the first of equal maxima), for accuracy without a second readback.
 
 function targetClass(targets: Float64Array, row: number, classes: number): number {
@@ -15,8 +19,9 @@ function targetClass(targets: Float64Array, row: number, classes: number): numbe
 
 export function crossEntropyCpu(
   n: number, classes: number, logits: Float64Array, targets: Float64Array,
-  loss: Float64Array, dLogits: Float64Array, correct: Float64Array,
+  loss: Float64Array, dLogits: Float64Array, correct: Float64Array, labelSmoothing = 0,
 ): void {
+  const eps = labelSmoothing;
   let lossSum = 0;
   let hits = 0;
   for (let r = 0; r < n; r++) {
@@ -31,11 +36,18 @@ export function crossEntropyCpu(
     let sumExp = 0;
     for (let j = 0; j < classes; j++) sumExp += Math.exp(logits[base + j]! - max);
     const lse = max + Math.log(sumExp);
-    lossSum += lse - logits[base + target]!;
+    if (eps === 0) {
+      lossSum += lse - logits[base + target]!;
+    } else {
+      let sum = 0;
+      for (let j = 0; j < classes; j++) sum += logits[base + j]!;
+      lossSum += (1 - eps) * (lse - logits[base + target]!) + eps * (lse - sum / classes);
+    }
     if (argmax === target) hits++;
     for (let j = 0; j < classes; j++) {
       const softmax = Math.exp(logits[base + j]! - max) / sumExp;
-      dLogits[base + j] = (softmax - (j === target ? 1 : 0)) / n;
+      const want = (j === target ? 1 - eps : 0) + eps / classes;
+      dLogits[base + j] = (softmax - want) / n;
     }
   }
   loss[0] = lossSum / n;

@@ -21,6 +21,7 @@ export function formatLayer(layer: LayerSpec): string {
       if (!isOne(layer.stride)) args.push(`s=${size(layer.stride)}`);
       if (layer.padding === 'same') args.push('p=same');
       else if (!isZero(layer.padding)) args.push(`p=${size(layer.padding)}`);
+      if (layer.padding_mode) args.push(`pm=${layer.padding_mode}`);
       if (!isOne(layer.dilation)) args.push(`d=${size(layer.dilation)}`);
       if (layer.groups !== 1) args.push(`g=${layer.groups}`);
       if (!layer.bias) args.push('bias=false');
@@ -29,7 +30,13 @@ export function formatLayer(layer: LayerSpec): string {
     case 'linear':
       return call('linear', layer.bias ? [String(layer.out_features)] : [String(layer.out_features), 'bias=false']);
     case 'relu':
-      return 'relu';
+    case 'sigmoid':
+    case 'tanh':
+    case 'gelu':
+    case 'silu':
+      return layer.type;
+    case 'adaptive_avg_pool2d':
+      return 'gap';
     case 'leaky_relu':
       return call('lrelu', layer.negative_slope === DEFAULTS.leakyReluSlope ? [] : [String(layer.negative_slope)]);
     case 'max_pool2d':

@@ -4,10 +4,12 @@
 //
 // FLOP counting (forward, per sample): a multiply-add is 2; a bias add, an activation, a dropout
 // mask or a batch-norm normalise (one multiply-add folded from mean/var/weight/bias: 2) count per
-// element; a pool counts its window size per output element. Flatten is free (a view).
+// element; a pool counts its window size per output element (global pooling: one per input
+// element). Flatten is free (a view).
 
 import { ConvShapeError, columnElements, columnRows, columnRowsPerGroup, conv2dGeometry, outputPixels } from '../conv/geometry';
 import { forwardGemm, gradInputGemm, gradWeightGemm } from '../conv/gemmPlan';
+import { splitPaddedConv } from '../conv/paddingMode';
 import { PoolShapeError, pool2dGeometry } from '../pool/geometry';
 import { type GemmSpec, gemmBatchCount, gemmFlops, gemmSpec } from '../gemm';
 import { ModelShapeError, ModelSpecError } from './errors';
@@ -129,6 +131,8 @@ function convLayer(index: number, layer: LayerSpec & { type: 'conv2d' }, shape: 
     g = conv2dGeometry([batch, c, h, w], [layer.out_channels, c / layer.groups, kh, kw], {
       stride: layer.stride, padding: layer.padding, dilation: layer.dilation, groups: layer.groups,
     });
+    // PyTorch's limits of the padding mode against this input (reflect: padding < size, …).
+    if (layer.padding_mode) splitPaddedConv(g, layer.padding_mode);
   } catch (e) {
     if (e instanceof ConvShapeError) throw new ModelShapeError(index, layer.type, e.message);
     throw e;
@@ -191,8 +195,16 @@ function inferLayer(index: number, layer: LayerSpec, shape: number[], batch: num
       return linearLayer(index, layer, shape, batch);
     case 'relu':
     case 'leaky_relu':
+    case 'sigmoid':
+    case 'tanh':
+    case 'gelu':
+    case 'silu':
     case 'dropout':
       return simpleLayer(index, layer, shape, [...shape], elements);
+    case 'adaptive_avg_pool2d': {
+      const [c] = needFeatureMap(index, layer, shape);
+      return simpleLayer(index, layer, shape, [c, 1, 1], elements);
+    }
     case 'flatten':
       return simpleLayer(index, layer, shape, [elements], 0);
     case 'max_pool2d':

@@ -6,8 +6,8 @@
 
 import { LayerValueError } from './errors';
 import type {
-  AvgPool2dLayer, BatchNorm2dLayer, Conv2dLayer, ConvPadding, DropoutLayer, LayerSpec, LeakyReluLayer,
-  LinearLayer, MaxPool2dLayer, ModelSpec, Pair,
+  AdaptiveAvgPool2dLayer, AvgPool2dLayer, BatchNorm2dLayer, Conv2dLayer, ConvPadding, ConvPaddingMode, DropoutLayer,
+  LayerSpec, LeakyReluLayer, LinearLayer, MaxPool2dLayer, ModelSpec, Pair,
 } from './spec';
 import { MODEL_FORMAT } from './spec';
 
@@ -18,6 +18,7 @@ export interface Conv2dInit {
   kernel_size: SizeArg;
   stride?: SizeArg;
   padding?: SizeArg | 'same' | 'valid';
+  padding_mode?: ConvPaddingMode;
   dilation?: SizeArg;
   groups?: number;
   bias?: boolean;
@@ -39,6 +40,7 @@ export interface AvgPool2dInit {
   ceil_mode?: boolean;
   count_include_pad?: boolean;
 }
+export interface AdaptiveAvgPool2dInit { output_size?: SizeArg }
 export interface DropoutInit { p?: number }
 export interface BatchNorm2dInit { eps?: number; momentum?: number; affine?: boolean }
 
@@ -47,8 +49,10 @@ export type LayerInit =
   | ({ type: 'linear' } & LinearInit)
   | { type: 'relu' }
   | ({ type: 'leaky_relu' } & LeakyReluInit)
+  | { type: 'sigmoid' | 'tanh' | 'gelu' | 'silu' }
   | ({ type: 'max_pool2d' } & MaxPool2dInit)
   | ({ type: 'avg_pool2d' } & AvgPool2dInit)
+  | ({ type: 'adaptive_avg_pool2d' } & AdaptiveAvgPool2dInit)
   | { type: 'flatten' }
   | ({ type: 'dropout' } & DropoutInit)
   | ({ type: 'batch_norm2d' } & BatchNorm2dInit);
@@ -130,8 +134,14 @@ export function conv2d(init: Conv2dInit): Conv2dLayer {
   const groups = positiveInt(init.groups ?? 1, 'groups');
   if (out_channels % groups !== 0) fail(`out_channels (${out_channels}) must be divisible by groups (${groups})`);
   const bias = init.bias ?? true;
-  return { type: 'conv2d', out_channels, kernel_size, stride, padding, dilation, groups, bias };
+  const mode = init.padding_mode ?? 'zeros';
+  if (!PADDING_MODES.includes(mode)) fail(`padding_mode must be one of ${PADDING_MODES.join(', ')} (PyTorch's), got ${show(mode)}`);
+  // Only a non-default mode is stored (see spec.ts); its limits against the input size are shape checks.
+  const padding_mode = mode === 'zeros' ? {} : { padding_mode: mode };
+  return { type: 'conv2d', out_channels, kernel_size, stride, padding, ...padding_mode, dilation, groups, bias };
 }
+
+export const PADDING_MODES: readonly ConvPaddingMode[] = ['zeros', 'reflect', 'replicate', 'circular'];
 
 export function linear(init: LinearInit): LinearLayer {
   return { type: 'linear', out_features: positiveInt(init.out_features, 'out_features'), bias: init.bias ?? true };
@@ -159,6 +169,14 @@ export function avgPool2d(init: AvgPool2dInit): AvgPool2dLayer {
   };
 }
 
+export function adaptiveAvgPool2d(init: AdaptiveAvgPool2dInit = {}): AdaptiveAvgPool2dLayer {
+  const output_size = sizePair(init.output_size ?? 1, 'output_size', 1);
+  if (output_size[0] !== 1 || output_size[1] !== 1) {
+    fail(`output_size must be 1 (global average pooling, the only adaptive pool supported), got ${show(init.output_size)}`);
+  }
+  return { type: 'adaptive_avg_pool2d', output_size };
+}
+
 export function dropout(init: DropoutInit = {}): DropoutLayer {
   return { type: 'dropout', p: inRange(init.p ?? DEFAULTS.dropoutP, 'p', 0, 1) };
 }
@@ -180,8 +198,10 @@ export function buildLayer(init: LayerInit | LayerSpec): LayerSpec {
     case 'linear': return linear(init);
     case 'relu': return { type: 'relu' };
     case 'leaky_relu': return leakyRelu(init);
+    case 'sigmoid': case 'tanh': case 'gelu': case 'silu': return { type: init.type };
     case 'max_pool2d': return maxPool2d(init);
     case 'avg_pool2d': return avgPool2d(init);
+    case 'adaptive_avg_pool2d': return adaptiveAvgPool2d(init);
     case 'flatten': return { type: 'flatten' };
     case 'dropout': return dropout(init);
     case 'batch_norm2d': return batchNorm2d(init);

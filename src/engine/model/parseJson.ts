@@ -29,6 +29,7 @@ const LAYER_SCHEMAS: Record<LayerType, z.ZodType> = {
     padding: z.union([z.number(), z.tuple([z.number(), z.number()]), z.literal('same'), z.literal('valid')], {
       error: "expected an integer, a pair [h, w], 'same' or 'valid'",
     }).optional(),
+    padding_mode: z.enum(['zeros', 'reflect', 'replicate', 'circular'], { error: "expected 'zeros', 'reflect', 'replicate' or 'circular'" }).optional(),
     dilation: size.optional(),
     groups: num.optional(),
     bias: bool.optional(),
@@ -36,6 +37,11 @@ const LAYER_SCHEMAS: Record<LayerType, z.ZodType> = {
   linear: z.strictObject({ type: z.literal('linear'), in_features: num.optional(), out_features: num, bias: bool.optional() }),
   relu: z.strictObject({ type: z.literal('relu') }),
   leaky_relu: z.strictObject({ type: z.literal('leaky_relu'), negative_slope: num.optional() }),
+  sigmoid: z.strictObject({ type: z.literal('sigmoid') }),
+  tanh: z.strictObject({ type: z.literal('tanh') }),
+  gelu: z.strictObject({ type: z.literal('gelu') }),
+  silu: z.strictObject({ type: z.literal('silu') }),
+  adaptive_avg_pool2d: z.strictObject({ type: z.literal('adaptive_avg_pool2d'), output_size: size.optional() }),
   max_pool2d: z.strictObject({
     type: z.literal('max_pool2d'),
     kernel_size: size,

@@ -3,18 +3,18 @@
 //   model  := layer ((',' | whitespace) layer)*
 //   layer  := name [ '(' [arg (',' arg)*] ')' ]
 //   arg    := value | key '=' value | flag
-//   value  := int | number | HxW | same | valid | true | false
+//   value  := int | number | HxW | same | valid | true | false | zeros | reflect | replicate | circular
 //
 // Each layer's arguments are described as data (TEXT_LAYERS) and turned into a LayerInit;
 // layers.ts then fills defaults and checks ranges, exactly as for the JSON form.
 
 import { LayerValueError, ModelSyntaxError } from './errors';
-import { buildLayer, buildModel, type LayerInit } from './layers';
+import { PADDING_MODES, buildLayer, buildModel, type LayerInit } from './layers';
 import type { LayerType, ModelSpec } from './spec';
 import { didYouMean } from './suggest';
 import { tokenize, type Token } from './textLexer';
 
-type ValueKind = 'int' | 'size' | 'number' | 'padding' | 'bool';
+type ValueKind = 'int' | 'size' | 'number' | 'padding' | 'bool' | 'padding_mode';
 
 interface Field {
   field: string;
@@ -46,6 +46,7 @@ const CONV: TextLayerRule = {
   options: {
     s: size('stride'), stride: size('stride'),
     p: { field: 'padding', kind: 'padding' }, padding: { field: 'padding', kind: 'padding' },
+    pm: { field: 'padding_mode', kind: 'padding_mode' }, padding_mode: { field: 'padding_mode', kind: 'padding_mode' },
     d: size('dilation'), dilation: size('dilation'),
     g: int('groups'), groups: int('groups'),
     bias: bool('bias'),
@@ -75,6 +76,10 @@ const AVG_POOL: TextLayerRule = {
   flags: { ceil: { field: 'ceil_mode', value: true }, nopad: { field: 'count_include_pad', value: false } },
   example: '(k), e.g. avgpool(2)',
 };
+const GLOBAL_AVG_POOL: TextLayerRule = {
+  type: 'adaptive_avg_pool2d', positional: [size('output_size')], required: 0,
+  options: { output_size: size('output_size') }, flags: {}, example: 'gap',
+};
 const DROPOUT: TextLayerRule = {
   type: 'dropout', positional: [num('p')], required: 0, options: { p: num('p') }, flags: {}, example: 'dropout(0.5)',
 };
@@ -90,8 +95,10 @@ export const TEXT_LAYERS: Record<string, TextLayerRule> = {
   linear: LINEAR,
   relu: bare('relu'),
   lrelu: LEAKY_RELU, leakyrelu: LEAKY_RELU, leaky_relu: LEAKY_RELU,
+  sigmoid: bare('sigmoid'), tanh: bare('tanh'), gelu: bare('gelu'), silu: bare('silu'),
   maxpool: MAX_POOL, maxpool2d: MAX_POOL, max_pool2d: MAX_POOL,
   avgpool: AVG_POOL, avgpool2d: AVG_POOL, avg_pool2d: AVG_POOL,
+  gap: GLOBAL_AVG_POOL, adaptiveavgpool: GLOBAL_AVG_POOL, adaptive_avg_pool2d: GLOBAL_AVG_POOL,
   flatten: bare('flatten'),
   dropout: DROPOUT,
   bn: BATCH_NORM, batchnorm: BATCH_NORM, batchnorm2d: BATCH_NORM, batch_norm2d: BATCH_NORM,
@@ -117,6 +124,9 @@ function valueOf(t: Token, f: Field, layer: string): number | [number, number] |
     case 'int':
       if (t.kind === 'number' && Number.isInteger(t.value)) return t.value as number;
       return wrong('an integer');
+    case 'padding_mode':
+      if (t.kind === 'name' && (PADDING_MODES as readonly string[]).includes(t.text)) return t.text;
+      return wrong(PADDING_MODES.join(', '));
     case 'padding':
       if (t.kind === 'name' && (t.text === 'same' || t.text === 'valid')) return t.text;
       if (t.kind === 'size' || (t.kind === 'number' && Number.isInteger(t.value))) return t.value as number | [number, number];

@@ -16,12 +16,18 @@ export type Pair = [number, number];
  */
 export type ConvPadding = Pair | 'same';
 
+/** nn.Conv2d's padding_mode; 'zeros' (the default) is never stored, so a model written before
+ *  padding modes existed keeps its canonical bytes. */
+export type ConvPaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
+
 export interface Conv2dLayer {
   type: 'conv2d';
   out_channels: number;
   kernel_size: Pair;
   stride: Pair;
   padding: ConvPadding;
+  /** Present only when not 'zeros'. */
+  padding_mode?: Exclude<ConvPaddingMode, 'zeros'>;
   dilation: Pair;
   groups: number;
   bias: boolean;
@@ -61,6 +67,18 @@ export interface AvgPool2dLayer {
   count_include_pad: boolean;
 }
 
+/** nn.Sigmoid(), nn.Tanh(), nn.GELU() (approximate='none', the exact erf form) and nn.SiLU(). */
+export interface SmoothActivationLayer {
+  type: 'sigmoid' | 'tanh' | 'gelu' | 'silu';
+}
+
+/** nn.AdaptiveAvgPool2d(output_size): only output_size [1, 1] (global average pooling). It keeps
+ *  the (N, C, 1, 1) shape, as in PyTorch: a flatten follows it before a linear layer. */
+export interface AdaptiveAvgPool2dLayer {
+  type: 'adaptive_avg_pool2d';
+  output_size: Pair;
+}
+
 /** nn.Flatten() with its defaults (start_dim=1): everything but the batch becomes one axis. */
 export interface FlattenLayer {
   type: 'flatten';
@@ -84,8 +102,10 @@ export type LayerSpec =
   | LinearLayer
   | ReluLayer
   | LeakyReluLayer
+  | SmoothActivationLayer
   | MaxPool2dLayer
   | AvgPool2dLayer
+  | AdaptiveAvgPool2dLayer
   | FlattenLayer
   | DropoutLayer
   | BatchNorm2dLayer;
@@ -93,7 +113,8 @@ export type LayerSpec =
 export type LayerType = LayerSpec['type'];
 
 export const LAYER_TYPES: readonly LayerType[] = [
-  'conv2d', 'linear', 'relu', 'leaky_relu', 'max_pool2d', 'avg_pool2d', 'flatten', 'dropout', 'batch_norm2d',
+  'conv2d', 'linear', 'relu', 'leaky_relu', 'sigmoid', 'tanh', 'gelu', 'silu', 'max_pool2d', 'avg_pool2d',
+  'adaptive_avg_pool2d', 'flatten', 'dropout', 'batch_norm2d',
 ];
 
 /** Per-sample input shape [C, H, W], as a dataset describes its images. */

@@ -1,6 +1,8 @@
-// ReLU and LeakyReLU: elementwise forward, and the backward that masks the incoming gradient.
+// Elementwise activations: ReLU and LeakyReLU (the backward masks the incoming gradient), and
+// the smooth ones (sigmoid, tanh, gelu, silu), whose backward multiplies it by f'.
 
 import { Tensor } from '../autograd/tensor';
+import { type SmoothActivation, savesOutput } from '../backend';
 import { type Buffer, type ForwardContext, type Layer, type Parameter, layerName } from './layer';
 
 /** A ReluLayer directly followed by a MaxPool2dLayer does not run this forward: Sequential runs
@@ -52,6 +54,32 @@ export class LeakyReluLayer<B> implements Layer<B> {
       be.setScope({ layer, phase: 'grad-input' });
       x.grad = tape.temp(n, `${layer}.dInput`);
       be.leakyReluBackward(n, this.negativeSlope, x.data, out.grad!, x.grad);
+    });
+    return out;
+  }
+}
+
+/** nn.Sigmoid, nn.Tanh, nn.GELU() (exact erf form) and nn.SiLU: one class, `type` is the kind.
+ *  The backward reads what PyTorch's does: the output for sigmoid and tanh, the input otherwise. */
+export class SmoothActivationLayer<B> implements Layer<B> {
+  constructor(readonly index: number, readonly type: SmoothActivation) {}
+  parameters(): Parameter<B>[] { return []; }
+  buffers(): Buffer<B>[] { return []; }
+  outputShape(input: readonly number[]): number[] { return [...input]; }
+
+  forward(x: Tensor<B>, { be, tape }: ForwardContext<B>): Tensor<B> {
+    const layer = layerName(this);
+    const kind = this.type;
+    const n = x.size;
+    const y = tape.temp(n, `${layer}.out`);
+    be.setScope({ layer, phase: 'forward' });
+    be.activation(kind, n, x.data, y);
+    const out = new Tensor(y, x.shape, true);
+    tape.record(() => {
+      if (!x.requiresGrad) return;
+      be.setScope({ layer, phase: 'grad-input' });
+      x.grad = tape.temp(n, `${layer}.dInput`);
+      be.activationBackward(kind, n, savesOutput(kind) ? y : x.data, out.grad!, x.grad);
     });
     return out;
   }

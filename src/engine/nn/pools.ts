@@ -1,8 +1,8 @@
-// MaxPool2d and AvgPool2d. Max pooling keeps the argmax of every window from the forward pass
+// MaxPool2d, AvgPool2d and AdaptiveAvgPool2d(1). Max pooling keeps the argmax of every window from the forward pass
 // so the backward can send each gradient to the one input that won.
 
 import { Tensor } from '../autograd/tensor';
-import { type Pool2dGeometry, type Pool2dOptions, pool2dGeometry, poolInputElements, poolOutputElements } from '../pool/geometry';
+import { type Pool2dGeometry, type Pool2dOptions, globalPoolGeometry, pool2dGeometry, poolInputElements, poolOutputElements } from '../pool/geometry';
 import type { ReluLayer } from './activations';
 import { type Buffer, type ForwardContext, type Layer, type Parameter, layerName } from './layer';
 
@@ -58,6 +58,34 @@ export class AvgPool2dLayer<B> implements Layer<B> {
   forward(x: Tensor<B>, { be, tape }: ForwardContext<B>): Tensor<B> {
     const layer = layerName(this);
     const g = pool2dGeometry(x.shape, this.opts);
+    const y = tape.temp(poolOutputElements(g), `${layer}.out`);
+    be.setScope({ layer, phase: 'forward' });
+    be.avgPool2d(g, x.data, y);
+    const out = new Tensor(y, shapeOf(g), true);
+    tape.record(() => {
+      if (!x.requiresGrad) return;
+      be.setScope({ layer, phase: 'grad-input' });
+      x.grad = tape.temp(poolInputElements(g), `${layer}.dInput`);
+      be.avgPool2dBackward(g, out.grad!, x.grad);
+    });
+    return out;
+  }
+}
+
+/** nn.AdaptiveAvgPool2d(1): the mean of each channel's plane, (N, C, H, W) → (N, C, 1, 1); it
+ *  does not flatten (PyTorch users follow it with nn.Flatten(), and so does the spec). For
+ *  output size 1 the adaptive pool's single bin is the whole plane, so it runs as the average
+ *  pool whose window is the plane (avg_pool2d.wgsl, and its backward spreads dY/(H·W)). */
+export class AdaptiveAvgPool2dLayer<B> implements Layer<B> {
+  readonly type = 'adaptive_avg_pool2d';
+  constructor(readonly index: number) {}
+  parameters(): Parameter<B>[] { return []; }
+  buffers(): Buffer<B>[] { return []; }
+  outputShape(input: readonly number[]): number[] { return shapeOf(globalPoolGeometry(input)); }
+
+  forward(x: Tensor<B>, { be, tape }: ForwardContext<B>): Tensor<B> {
+    const layer = layerName(this);
+    const g = globalPoolGeometry(x.shape);
     const y = tape.temp(poolOutputElements(g), `${layer}.out`);
     be.setScope({ layer, phase: 'forward' });
     be.avgPool2d(g, x.data, y);

@@ -6,14 +6,14 @@ import { Random } from '../../shared/random';
 import type { Tensor } from '../autograd/tensor';
 import type { Backend } from '../backend';
 import type { LayerSpec, ModelSpec } from '../model/spec';
-import { LeakyReluLayer, ReluLayer } from './activations';
+import { LeakyReluLayer, ReluLayer, SmoothActivationLayer } from './activations';
 import { BatchNorm2dLayer } from './batchNorm2d';
 import { Conv2dLayer } from './conv2d';
 import { DropoutLayer } from './dropout';
 import { FlattenLayer } from './flatten';
 import type { Buffer, ForwardContext, Layer, Parameter } from './layer';
 import { LinearLayer } from './linear';
-import { AvgPool2dLayer, MaxPool2dLayer } from './pools';
+import { AdaptiveAvgPool2dLayer, AvgPool2dLayer, MaxPool2dLayer } from './pools';
 
 export class Sequential<B> {
   readonly layers: Layer<B>[] = [];
@@ -65,6 +65,7 @@ function makeLayer<B>(s: LayerSpec, index: number, input: readonly number[], be:
       return new Conv2dLayer(index, {
         inChannels: input[1]!, outChannels: s.out_channels, kernelSize: s.kernel_size, stride: s.stride,
         padding: s.padding, dilation: s.dilation, groups: s.groups, bias: s.bias,
+        ...(s.padding_mode ? { paddingMode: s.padding_mode } : {}),
       }, be, rng);
     case 'linear':
       if (input.length !== 2) throw new Error(`layer ${index} linear receives a ${input.slice(1).join('×')} feature map: add flatten before it`);
@@ -73,6 +74,13 @@ function makeLayer<B>(s: LayerSpec, index: number, input: readonly number[], be:
       return new ReluLayer(index);
     case 'leaky_relu':
       return new LeakyReluLayer(index, s.negative_slope);
+    case 'sigmoid':
+    case 'tanh':
+    case 'gelu':
+    case 'silu':
+      return new SmoothActivationLayer(index, s.type);
+    case 'adaptive_avg_pool2d':
+      return new AdaptiveAvgPool2dLayer(index);
     case 'max_pool2d':
       return new MaxPool2dLayer(index, { kernelSize: s.kernel_size, stride: s.stride, padding: s.padding, dilation: s.dilation, ceilMode: s.ceil_mode });
     case 'avg_pool2d':

@@ -109,3 +109,12 @@ export function avgPoolDivisor(g: Pool2dGeometry, h0: number, w0: number): numbe
   if (g.countIncludePad) return (h1 - h0) * (w1 - w0);
   return (Math.min(h1, g.inHeight) - Math.max(h0, 0)) * (Math.min(w1, g.inWidth) - Math.max(w0, 0));
 }
+
+/** AdaptiveAvgPool2d(1) of an (N, C, H, W) input: one window covering the whole plane. */
+export function globalPoolGeometry(inputShape: readonly number[]): Pool2dGeometry {
+  if (inputShape.length !== 4 || inputShape[2]! < 1 || inputShape[3]! < 1) {
+    throw new PoolShapeError(`adaptive_avg_pool2d needs a (N, C, H, W) input with H, W >= 1, got [${inputShape.join(', ')}]`);
+  }
+  const plane: [number, number] = [inputShape[2]!, inputShape[3]!];
+  return pool2dGeometry(inputShape, { kernelSize: plane, stride: plane, padding: 0, ceilMode: false, countIncludePad: true });
+}

@@ -1,5 +1,5 @@
-// cross_entropy conformance case (reduction 'mean'): the loss and dLogits from the fused
-// softmax cross-entropy kernel the trainer uses.
+// cross_entropy conformance case (reduction 'mean', optional label_smoothing): the loss and
+// dLogits from the fused softmax cross-entropy kernel the trainer uses.
 
 import type { Backend } from '../backend';
 import type { ParsedCase } from '../../shared/cases';
@@ -16,7 +16,7 @@ export async function runCrossEntropyCase<B>(be: Backend<B>, c: ParsedCase): Pro
     const loss = keep(be.alloc(1, 'case-loss'));
     const dLogits = keep(be.alloc(n * classes, 'case-grad-logits'));
     const correct = keep(be.alloc(1, 'case-correct'));
-    be.crossEntropy(n, classes, logits, targets, loss, dLogits, correct);
+    be.crossEntropy(n, classes, logits, targets, loss, dLogits, correct, c.attrs.labelSmoothing);
     const produced: Produced = {};
     if (c.expected.loss) produced.loss = await be.read(loss);
     if (c.expected.gradLogits) produced.gradLogits = await be.read(dLogits);

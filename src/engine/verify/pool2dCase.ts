@@ -1,8 +1,10 @@
-// max_pool2d and avg_pool2d conformance cases: forward, and with grad_output the grad-input.
+// max_pool2d, avg_pool2d and adaptive_avg_pool2d(1) conformance cases: forward, and with
+// grad_output the grad-input. The global pool runs as the GAP layer does: avg_pool2d with the
+// whole plane as its window.
 
 import type { Backend } from '../backend';
 import type { ParsedCase } from '../../shared/cases';
-import { type Pool2dGeometry, pool2dGeometry, poolInputElements, poolOutputElements } from '../pool/geometry';
+import { type Pool2dGeometry, globalPoolGeometry, pool2dGeometry, poolInputElements, poolOutputElements } from '../pool/geometry';
 import type { Produced } from './runCase';
 
 function geometryOf(c: ParsedCase): Pool2dGeometry {
@@ -14,11 +16,12 @@ function geometryOf(c: ParsedCase): Pool2dGeometry {
     const a = c.attrs;
     return pool2dGeometry(c.inputs.input.shape, { kernelSize: a.kernelSize, stride: a.stride, padding: a.padding, ceilMode: a.ceilMode, countIncludePad: a.countIncludePad });
   }
+  if (c.op === 'adaptive_avg_pool2d') return globalPoolGeometry(c.inputs.input.shape);
   throw new Error(`pool runner given a ${c.op} case`);
 }
 
 export async function runPool2dCase<B>(be: Backend<B>, c: ParsedCase): Promise<Produced> {
-  if (c.op !== 'max_pool2d' && c.op !== 'avg_pool2d') throw new Error(`pool runner given a ${c.op} case`);
+  if (c.op !== 'max_pool2d' && c.op !== 'avg_pool2d' && c.op !== 'adaptive_avg_pool2d') throw new Error(`pool runner given a ${c.op} case`);
   const g = geometryOf(c);
   const owned: B[] = [];
   const keep = (t: B): B => (owned.push(t), t);

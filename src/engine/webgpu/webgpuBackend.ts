@@ -10,7 +10,7 @@ import {
 } from '../conv/explicitConv';
 import type { GemmSpec } from '../gemm';
 // Training ops (BatchNorm, loss, optimizers, reductions, batch assembly).
-import type { AdamOptions, BatchNormGeometry, GatherBatchOptions, SgdOptions } from '../backend';
+import type { AdamOptions, BatchNormGeometry, GatherBatchOptions, Pad2dGeometry, SgdOptions, SmoothActivation } from '../backend';
 import { batchNorm2dBackwardGpu, batchNorm2dEvalGpu, batchNorm2dTrainGpu } from './ops/batchNorm';
 import { gatherBatchGpu, gatherLabelsGpu, uploadBytesGpu, uploadU32Gpu } from './ops/batch';
 import { crossEntropyGpu } from './ops/crossEntropy';
@@ -21,7 +21,8 @@ import type { GpuTensor } from './gpuTensor';
 import { biasAddGpu, biasGradGpu, col2imGpu, im2colGpu } from './ops/convPrimitives';
 // Activations, pools, dropout.
 import type { Pool2dGeometry } from '../pool/geometry';
-import { leakyReluBackwardGpu, leakyReluGpu, reluBackwardGpu, reluGpu } from './ops/activation';
+import { activationBackwardGpu, activationGpu, leakyReluBackwardGpu, leakyReluGpu, reluBackwardGpu, reluGpu } from './ops/activation';
+import { pad2dBackwardGpu, pad2dGpu } from './ops/pad';
 import { dropoutBackwardGpu, dropoutGpu } from './ops/dropout';
 import { avgPool2dBackwardGpu, avgPool2dGpu, maxPool2dBackwardGpu, maxPool2dGpu } from './ops/pool';
 // GEMM configs chosen per shape and adapter (autotuned, stored, or heuristic).
@@ -156,8 +157,8 @@ export class WebGpuBackend implements Backend<GpuTensor> {
   batchNorm2dBackward(g: BatchNormGeometry, x: GpuTensor, dY: GpuTensor, gamma: GpuTensor, saveMean: GpuTensor, saveInvStd: GpuTensor, dX: GpuTensor, dGamma: GpuTensor, dBeta: GpuTensor, accumulate: boolean): void {
     batchNorm2dBackwardGpu(this.ctx, g, x, dY, gamma, saveMean, saveInvStd, dX, dGamma, dBeta, accumulate);
   }
-  crossEntropy(n: number, classes: number, logits: GpuTensor, targets: GpuTensor, loss: GpuTensor, dLogits: GpuTensor, correct: GpuTensor): void {
-    crossEntropyGpu(this.ctx, n, classes, logits, targets, loss, dLogits, correct);
+  crossEntropy(n: number, classes: number, logits: GpuTensor, targets: GpuTensor, loss: GpuTensor, dLogits: GpuTensor, correct: GpuTensor, labelSmoothing = 0): void {
+    crossEntropyGpu(this.ctx, n, classes, logits, targets, loss, dLogits, correct, labelSmoothing);
   }
   sgdStep(n: number, opts: SgdOptions, param: GpuTensor, grad: GpuTensor, momentumBuf: GpuTensor): void {
     sgdStepGpu(this.ctx, n, opts, param, grad, momentumBuf);
@@ -193,6 +194,18 @@ export class WebGpuBackend implements Backend<GpuTensor> {
   }
   leakyReluBackward(n: number, slope: number, x: GpuTensor, dY: GpuTensor, dX: GpuTensor): void {
     leakyReluBackwardGpu(this.ctx, n, slope, x, dY, dX);
+  }
+  activation(kind: SmoothActivation, n: number, x: GpuTensor, y: GpuTensor): void {
+    activationGpu(this.ctx, kind, n, x, y);
+  }
+  activationBackward(kind: SmoothActivation, n: number, saved: GpuTensor, dY: GpuTensor, dX: GpuTensor): void {
+    activationBackwardGpu(this.ctx, kind, n, saved, dY, dX);
+  }
+  pad2d(g: Pad2dGeometry, x: GpuTensor, y: GpuTensor): void {
+    pad2dGpu(this.ctx, g, x, y);
+  }
+  pad2dBackward(g: Pad2dGeometry, dY: GpuTensor, dX: GpuTensor): void {
+    pad2dBackwardGpu(this.ctx, g, dY, dX);
   }
   maxPool2d(g: Pool2dGeometry, x: GpuTensor, y: GpuTensor, argmax: GpuTensor, relu = false): void {
     maxPool2dGpu(this.ctx, g, x, y, argmax, relu);

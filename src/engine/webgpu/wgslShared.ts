@@ -7,11 +7,13 @@
 // WGSL module-scope declarations may come in any order, so a piece may use a name the kernel
 // declares (`p`, `x`), and the kernel the piece's structs and functions.
 
+import activationMath from '../../../kernels/common/activation_math.wgsl?raw';
 import activationParams from '../../../kernels/common/activation_params.wgsl?raw';
 import avgPoolDivisor from '../../../kernels/common/avg_pool_divisor.wgsl?raw';
 import convColumns from '../../../kernels/common/conv_columns.wgsl?raw';
 import convGeometry from '../../../kernels/common/conv_geometry.wgsl?raw';
 import isNan from '../../../kernels/common/is_nan.wgsl?raw';
+import padParams from '../../../kernels/common/pad_params.wgsl?raw';
 import poolParams from '../../../kernels/common/pool_params.wgsl?raw';
 import unfoldParams from '../../../kernels/common/unfold_params.wgsl?raw';
 
@@ -23,11 +25,13 @@ export interface WgslPart {
 
 const part = (file: string, source: string): WgslPart => ({ file: `common/${file}`, source });
 
+export const ACTIVATION_MATH = part('activation_math.wgsl', activationMath);
 export const ACTIVATION_PARAMS = part('activation_params.wgsl', activationParams);
 export const AVG_POOL_DIVISOR = part('avg_pool_divisor.wgsl', avgPoolDivisor);
 export const CONV_COLUMNS = part('conv_columns.wgsl', convColumns);
 export const CONV_GEOMETRY = part('conv_geometry.wgsl', convGeometry);
 export const IS_NAN = part('is_nan.wgsl', isNan);
+export const PAD_PARAMS = part('pad_params.wgsl', padParams);
 export const POOL_PARAMS = part('pool_params.wgsl', poolParams);
 export const UNFOLD_PARAMS = part('unfold_params.wgsl', unfoldParams);
 

@@ -3,8 +3,11 @@
 // grad_output or expected tensor of the wrong size is caught here rather than deep inside a kernel.
 
 import { FieldError, describe, formatShape, isMissing, readBool, readInt, readPair, readTensor, requireRank, requireShape } from './fields';
-import { conv2dOutputShape, pool2dOutputShape } from './shapes';
-import type { AvgPool2dCase, CaseTensor, Conv2dAttrs, Conv2dCase, ConvPadding, CrossEntropyCase, LinearCase, MaxPool2dCase, Pair } from './types';
+import { conv2dOutputShape, pool2dOutputShape, resolveConvPadding } from './shapes';
+import type {
+  AdaptiveAvgPool2dCase, AvgPool2dCase, CasePaddingMode, CaseTensor, Conv2dAttrs, Conv2dCase, ConvPadding, CrossEntropyCase,
+  LinearCase, MaxPool2dCase, Pair,
+} from './types';
 
 /** A case's JSON after the envelope (name, op, tolerance) has been read. */
 export interface RawCase {
@@ -14,7 +17,7 @@ export interface RawCase {
   expected: Record<string, unknown>;
 }
 
-type Body<C> = Omit<C, 'kind' | 'index' | 'name' | 'tolerance'>;
+export type Body<C> = Omit<C, 'kind' | 'index' | 'name' | 'tolerance'>;
 
 /** JSON key -> parsed key of the expected tensors. */
 const EXPECTED_KEYS = {
@@ -24,15 +27,17 @@ const EXPECTED_KEYS = {
   grad_bias: 'gradBias',
   loss: 'loss',
   grad_logits: 'gradLogits',
+  running_mean: 'runningMean',
+  running_var: 'runningVar',
 } as const;
 type ExpectedJsonKey = keyof typeof EXPECTED_KEYS;
 
-function requiredInput(raw: RawCase, key: string, usage: string): CaseTensor {
+export function requiredInput(raw: RawCase, key: string, usage: string): CaseTensor {
   if (isMissing(raw.inputs[key])) throw new FieldError(`inputs.${key}`, `missing (${usage})`);
   return readTensor(raw.inputs[key], `inputs.${key}`);
 }
 
-function optionalInput(raw: RawCase, key: string): CaseTensor | undefined {
+export function optionalInput(raw: RawCase, key: string): CaseTensor | undefined {
   return isMissing(raw.inputs[key]) ? undefined : readTensor(raw.inputs[key], `inputs.${key}`);
 }
 
@@ -40,7 +45,7 @@ function optionalInput(raw: RawCase, key: string): CaseTensor | undefined {
  * Reads the expected tensors this op knows, each checked against the shape it must have; absent ones
  * are skipped (verify compares what is present) but at least one must be there.
  */
-function readExpected(raw: RawCase, wants: Partial<Record<ExpectedJsonKey, { shape: number[]; why: string } | string>>): Record<string, CaseTensor> {
+export function readExpected(raw: RawCase, wants: Partial<Record<ExpectedJsonKey, { shape: number[]; why: string } | string>>): Record<string, CaseTensor> {
   const keys = Object.keys(wants) as ExpectedJsonKey[];
   const out: Record<string, CaseTensor> = {};
   for (const key of keys) {
@@ -60,7 +65,7 @@ function readExpected(raw: RawCase, wants: Partial<Record<ExpectedJsonKey, { sha
 }
 
 /** grad_output is needed only when a gradient is expected; when present it must match the output. */
-function readGradOutput(raw: RawCase, outputShape: number[]): CaseTensor | undefined {
+export function readGradOutput(raw: RawCase, outputShape: number[]): CaseTensor | undefined {
   if (isMissing(raw.gradOutput)) {
     const needing = Object.keys(EXPECTED_KEYS).filter((k) => k.startsWith('grad_') && !isMissing(raw.expected[k]));
     if (needing.length > 0) throw new FieldError('grad_output', `missing, but expected.${needing[0]} needs it`);
@@ -89,10 +94,34 @@ function readConvPadding(value: unknown): ConvPadding {
   return { kind: 'explicit', pair: readPair(value, 'attrs.padding', 0, [0, 0]) };
 }
 
+const PADDING_MODES: readonly CasePaddingMode[] = ['zeros', 'reflect', 'replicate', 'circular'];
+
+function readPaddingMode(value: unknown): CasePaddingMode {
+  if (isMissing(value)) return 'zeros';
+  if (typeof value === 'string' && (PADDING_MODES as readonly string[]).includes(value)) return value as CasePaddingMode;
+  throw new FieldError('attrs.padding_mode', `expected one of ${PADDING_MODES.map((m) => `"${m}"`).join(', ')}, got ${describe(value)}`);
+}
+
+/** PyTorch's limits of a padding mode (F.pad): reflect needs padding < size, circular <= size. */
+function checkPaddingMode(attrs: Conv2dAttrs, input: CaseTensor, weight: CaseTensor): void {
+  if (attrs.paddingMode !== 'reflect' && attrs.paddingMode !== 'circular') return;
+  const pad = resolveConvPadding(attrs.padding, [weight.shape[2]!, weight.shape[3]!], attrs.dilation);
+  [0, 1].forEach((axis) => {
+    const size = input.shape[2 + axis]!;
+    const p = Math.max(pad.before[axis]!, pad.after[axis]!);
+    const fits = attrs.paddingMode === 'reflect' ? p < size : p <= size;
+    if (!fits) {
+      const rule = attrs.paddingMode === 'reflect' ? 'less than' : 'at most';
+      throw new FieldError('attrs.padding', `padding ${p} must be ${rule} the input ${axis === 0 ? 'height' : 'width'} ${size} with padding_mode "${attrs.paddingMode}" (PyTorch's rule)`);
+    }
+  });
+}
+
 export function parseConv2d(raw: RawCase): Body<Conv2dCase> {
   const attrs: Conv2dAttrs = {
     stride: readPair(raw.attrs.stride, 'attrs.stride', 1, [1, 1]),
     padding: readConvPadding(raw.attrs.padding),
+    paddingMode: readPaddingMode(raw.attrs.padding_mode),
     dilation: readPair(raw.attrs.dilation, 'attrs.dilation', 1, [1, 1]),
     groups: isMissing(raw.attrs.groups) ? 1 : readInt(raw.attrs.groups, 'attrs.groups', 1),
   };
@@ -115,6 +144,7 @@ export function parseConv2d(raw: RawCase): Body<Conv2dCase> {
   }
   if (bias) requireShape(bias, [outChannels], 'inputs.bias', 'one value per output channel');
   const outputShape = outputShapeOr('inputs.weight', () => conv2dOutputShape(input.shape, weight.shape, attrs));
+  checkPaddingMode(attrs, input, weight);
   const gradOutput = readGradOutput(raw, outputShape);
   const expected = readExpected(raw, {
     output: { shape: outputShape, why: 'the output shape computed from the inputs and attrs' },
@@ -139,10 +169,10 @@ function readPoolWindow(raw: RawCase, op: string): { kernelSize: Pair; stride: P
   return { kernelSize, stride, padding };
 }
 
-function poolTensors(raw: RawCase, op: string, outputShape: (inputShape: number[]) => number[]) {
+function poolTensors(raw: RawCase, op: string, outputShape: (inputShape: number[]) => number[], shapePath = 'attrs.kernel_size') {
   const input = requiredInput(raw, 'input', `${op} needs input`);
   requireRank(input, 4, 'inputs.input', 'N, C, H, W');
-  const out = outputShapeOr('attrs.kernel_size', () => outputShape(input.shape));
+  const out = outputShapeOr(shapePath, () => outputShape(input.shape));
   const gradOutput = readGradOutput(raw, out);
   const expected = readExpected(raw, {
     output: { shape: out, why: 'the output shape computed from the input and attrs' },
@@ -176,6 +206,19 @@ export function parseAvgPool2d(raw: RawCase): Body<AvgPool2dCase> {
   return { op: 'avg_pool2d', attrs, ...poolTensors(raw, 'avg_pool2d', (shape) => pool2dOutputShape(shape, attrs)) };
 }
 
+/** F.adaptive_avg_pool2d(input, 1): one output per channel, the mean of its plane. */
+export function parseAdaptiveAvgPool2d(raw: RawCase): Body<AdaptiveAvgPool2dCase> {
+  const outputSize = readPair(raw.attrs.output_size, 'attrs.output_size', 1, [1, 1]);
+  if (outputSize[0] !== 1 || outputSize[1] !== 1) {
+    throw new FieldError('attrs.output_size', `only 1 (global average pooling) is supported, got ${formatShape(outputSize)}`);
+  }
+  const tensors = poolTensors(raw, 'adaptive_avg_pool2d', (shape) => {
+    if (shape[2]! < 1 || shape[3]! < 1) throw new RangeError(`shape ${formatShape(shape)} has an empty plane; the mean needs H, W >= 1`);
+    return [shape[0]!, shape[1]!, 1, 1];
+  }, 'inputs.input');
+  return { op: 'adaptive_avg_pool2d', attrs: { outputSize }, ...tensors };
+}
+
 export function parseLinear(raw: RawCase): Body<LinearCase> {
   const usage = 'linear needs input and weight; bias is optional';
   const input = requiredInput(raw, 'input', usage);
@@ -203,8 +246,10 @@ export function parseLinear(raw: RawCase): Body<LinearCase> {
 export function parseCrossEntropy(raw: RawCase): Body<CrossEntropyCase> {
   const reduction = raw.attrs.reduction ?? 'mean';
   if (reduction !== 'mean') throw new FieldError('attrs.reduction', `only "mean" is supported, got ${describe(reduction)}`);
-  const smoothing = raw.attrs.label_smoothing;
-  if (!isMissing(smoothing) && smoothing !== 0) throw new FieldError('attrs.label_smoothing', `only 0 is supported, got ${describe(smoothing)}`);
+  const smoothing = isMissing(raw.attrs.label_smoothing) ? 0 : raw.attrs.label_smoothing;
+  if (typeof smoothing !== 'number' || !(smoothing >= 0 && smoothing <= 1)) {
+    throw new FieldError('attrs.label_smoothing', `expected a number in [0, 1] (PyTorch's range), got ${describe(smoothing)}`);
+  }
   if (!isMissing(raw.attrs.weight)) throw new FieldError('attrs.weight', 'class weights are not supported; remove it');
   if (!isMissing(raw.gradOutput)) {
     throw new FieldError('grad_output', 'cross_entropy takes none: the loss is the end of the graph and its gradient is 1');
@@ -228,5 +273,5 @@ export function parseCrossEntropy(raw: RawCase): Body<CrossEntropyCase> {
     loss: { shape: [], why: 'a scalar' },
     grad_logits: { shape: logits.shape, why: 'the shape of inputs.logits' },
   });
-  return { op: 'cross_entropy', attrs: { reduction: 'mean' }, inputs: { logits, target }, expected };
+  return { op: 'cross_entropy', attrs: { reduction: 'mean', labelSmoothing: smoothing }, inputs: { logits, target }, expected };
 }

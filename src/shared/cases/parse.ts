@@ -4,7 +4,8 @@
 
 import { FieldError, describe, isMissing, isRecord, readTolerance } from './fields';
 import { findJsonErrorOffset, lineAndColumn } from './json-position';
-import { parseAvgPool2d, parseConv2d, parseCrossEntropy, parseLinear, parseMaxPool2d, type RawCase } from './ops';
+import { parseActivation, parseBatchNorm2d } from './activationNormOps';
+import { parseAdaptiveAvgPool2d, parseAvgPool2d, parseConv2d, parseCrossEntropy, parseLinear, parseMaxPool2d, type RawCase } from './ops';
 import { CASE_FORMAT, SUPPORTED_OPS, type CaseError, type CaseOp, type ParsedCase, type ParsedCaseFile } from './types';
 
 export class CaseFileError extends Error {
@@ -18,8 +19,11 @@ const PARSERS: Record<CaseOp, (raw: RawCase) => Omit<ParsedCase, 'kind' | 'index
   conv2d: parseConv2d,
   max_pool2d: parseMaxPool2d,
   avg_pool2d: parseAvgPool2d,
+  adaptive_avg_pool2d: parseAdaptiveAvgPool2d,
   linear: parseLinear,
   cross_entropy: parseCrossEntropy,
+  activation: parseActivation,
+  batch_norm2d: parseBatchNorm2d,
 };
 
 function isSupportedOp(op: string): op is CaseOp {

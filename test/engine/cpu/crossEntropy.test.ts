@@ -7,9 +7,9 @@ import { randomArray } from '../../helpers/random';
 
 const be = new CpuBackend();
 
-function run(n: number, classes: number, logits: Float64Array, targets: number[]) {
+function run(n: number, classes: number, logits: Float64Array, targets: number[], smoothing = 0) {
   const loss = be.alloc(1), dLogits = be.alloc(n * classes), correct = be.alloc(1);
-  be.crossEntropy(n, classes, logits, Float64Array.from(targets), loss, dLogits, correct);
+  be.crossEntropy(n, classes, logits, Float64Array.from(targets), loss, dLogits, correct, smoothing);
   return { loss: loss[0]!, dLogits, correct: correct[0]! };
 }
 
@@ -30,6 +30,33 @@ describe('crossEntropy CPU twin', () => {
       logits[k] = saved;
       expect(dLogits[k]).toBeCloseTo((up - down) / (2 * h), 7);
     }
+  });
+
+  it.each([0.1, 0.5, 1])('with label_smoothing %s, dLogits is the finite-difference gradient of the smoothed loss', (eps) => {
+    const { dLogits } = run(n, classes, logits, targets, eps);
+    const h = 1e-6;
+    for (let k = 0; k < logits.length; k++) {
+      const saved = logits[k]!;
+      logits[k] = saved + h;
+      const up = run(n, classes, logits, targets, eps).loss;
+      logits[k] = saved - h;
+      const down = run(n, classes, logits, targets, eps).loss;
+      logits[k] = saved;
+      expect(dLogits[k]).toBeCloseTo((up - down) / (2 * h), 7);
+    }
+  });
+
+  it('label_smoothing is the cross-entropy against (1 − ε)·onehot + ε/classes', () => {
+    const eps = 0.2;
+    const { loss } = run(n, classes, logits, targets, eps);
+    let want = 0;
+    for (let r = 0; r < n; r++) {
+      const row = Array.from(logits.subarray(r * classes, (r + 1) * classes));
+      const lse = Math.log(row.reduce((s, v) => s + Math.exp(v), 0));
+      row.forEach((v, j) => { want -= ((j === targets[r] ? 1 - eps : 0) + eps / classes) * (v - lse); });
+    }
+    expect(loss).toBeCloseTo(want / n, 12);
+    expect(run(n, classes, logits, targets, 0).loss).toBe(run(n, classes, logits, targets).loss);
   });
 
   it('loss is −log softmax[target] averaged over rows, rows of dLogits sum to 0', () => {

@@ -16,7 +16,7 @@ const pick = <T>(r: Rng, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]
 const pair = (r: Rng, lo: number, hi: number): [number, number] => (r() < 0.5 ? [int(r, lo, hi), int(r, lo, hi)] : ((v) => [v, v])(int(r, lo, hi)) as [number, number]);
 
 function randomLayer(r: Rng): LayerInit {
-  switch (int(r, 0, 8)) {
+  switch (int(r, 0, 10)) {
     case 0: {
       const groups = pick(r, [1, 1, 2, 3]);
       const stride = r() < 0.6 ? [1, 1] as [number, number] : pair(r, 1, 3);
@@ -25,6 +25,7 @@ function randomLayer(r: Rng): LayerInit {
         type: 'conv2d', out_channels: groups * int(r, 1, 6), kernel_size: pair(r, 1, 5), stride,
         padding: strideOne && r() < 0.3 ? 'same' : pick(r, [0, 1, [2, 1]] as const),
         dilation: r() < 0.7 ? 1 : pair(r, 1, 3), groups, bias: r() < 0.7,
+        padding_mode: pick(r, ['zeros', 'zeros', 'reflect', 'replicate', 'circular'] as const),
       };
     }
     case 1: return { type: 'linear', out_features: int(r, 1, 100), bias: r() < 0.7 };
@@ -47,6 +48,8 @@ function randomLayer(r: Rng): LayerInit {
     }
     case 6: return { type: 'flatten' };
     case 7: return { type: 'dropout', p: pick(r, [0.5, 0, 1, 0.25, r()]) };
+    case 8: return { type: pick(r, ['sigmoid', 'tanh', 'gelu', 'silu'] as const) };
+    case 9: return { type: 'adaptive_avg_pool2d', output_size: pick(r, [1, [1, 1]] as const) };
     default: return { type: 'batch_norm2d', eps: pick(r, [1e-5, 1e-3, 2.5e-7]), momentum: pick(r, [0.1, 0, 1, r()]), affine: r() < 0.7 };
   }
 }

@@ -1,21 +1,28 @@
-// ReLU and LeakyReLU on the GPU: kernel specs and dispatch for kernels/activation.wgsl and
-// kernels/activation_backward.wgsl. One WGSL file per direction; the LEAKY override constant
-// picks the activation, so ReLU and LeakyReLU are separate cached pipelines of the same source.
+// Elementwise activations on the GPU: kernel specs and dispatch for kernels/activation.wgsl and
+// kernels/activation_backward.wgsl. One WGSL file per direction; the KIND override constant
+// picks the activation, so each is a separate cached pipeline of the same source.
 
 import activationSource from '../../../../kernels/activation.wgsl?raw';
 import activationBackwardSource from '../../../../kernels/activation_backward.wgsl?raw';
+import type { SmoothActivation } from '../../backend';
 import type { GpuContext } from '../context';
 import type { GpuTensor } from '../gpuTensor';
 import { type KernelSpec, linearGrid } from '../kernelSpec';
-import { ACTIVATION_PARAMS, IS_NAN } from '../wgslShared';
+import { ACTIVATION_MATH, ACTIVATION_PARAMS, IS_NAN } from '../wgslShared';
 
 /** common/activation_params.wgsl */
 export const ACTIVATION_UNIFORMS = [['total', 'u32'], ['rowPitch', 'u32'], ['slope', 'f32']] as const;
 
+/** The kernels' KIND override constant. */
+export const ACTIVATION_KIND = { relu: 0, leaky_relu: 1, sigmoid: 2, tanh: 3, gelu: 4, silu: 5 } as const;
+type Kind = keyof typeof ACTIVATION_KIND;
+
+const shared = [ACTIVATION_PARAMS, IS_NAN, ACTIVATION_MATH];
+
 export const ACTIVATION: KernelSpec = {
   name: 'activation',
   source: activationSource,
-  shared: [ACTIVATION_PARAMS, IS_NAN],
+  shared,
   storage: [{ name: 'x', access: 'read' }, { name: 'y', access: 'read_write' }],
   uniforms: ACTIVATION_UNIFORMS,
   workgroupSize: [256, 1, 1],
@@ -24,32 +31,41 @@ export const ACTIVATION: KernelSpec = {
 export const ACTIVATION_BACKWARD: KernelSpec = {
   name: 'activation_backward',
   source: activationBackwardSource,
-  shared: [ACTIVATION_PARAMS, IS_NAN],
+  shared,
   storage: [{ name: 'saved', access: 'read' }, { name: 'dY', access: 'read' }, { name: 'dX', access: 'read_write' }],
   uniforms: ACTIVATION_UNIFORMS,
   workgroupSize: [256, 1, 1],
 };
 
-function run(ctx: GpuContext, spec: KernelSpec, leaky: boolean, n: number, slope: number, buffers: GpuTensor[], label: string): void {
+function run(ctx: GpuContext, spec: KernelSpec, kind: Kind, n: number, slope: number, buffers: GpuTensor[], label: string): void {
   if (n === 0) return;
   const { workgroups, rowPitch } = linearGrid(n, 256);
-  ctx.dispatch(spec, { constants: { LEAKY: leaky }, uniforms: { total: n, rowPitch, slope }, buffers, workgroups, label });
+  ctx.dispatch(spec, { constants: { KIND: ACTIVATION_KIND[kind] }, uniforms: { total: n, rowPitch, slope }, buffers, workgroups, label });
 }
 
 export function reluGpu(ctx: GpuContext, n: number, x: GpuTensor, y: GpuTensor, label = 'relu'): void {
-  run(ctx, ACTIVATION, false, n, 0, [x, y], label);
+  run(ctx, ACTIVATION, 'relu', n, 0, [x, y], label);
 }
 
 /** dX from the forward OUTPUT y (threshold_backward). */
 export function reluBackwardGpu(ctx: GpuContext, n: number, y: GpuTensor, dY: GpuTensor, dX: GpuTensor, label = 'relu-backward'): void {
-  run(ctx, ACTIVATION_BACKWARD, false, n, 0, [y, dY, dX], label);
+  run(ctx, ACTIVATION_BACKWARD, 'relu', n, 0, [y, dY, dX], label);
 }
 
 export function leakyReluGpu(ctx: GpuContext, n: number, slope: number, x: GpuTensor, y: GpuTensor, label = 'leaky-relu'): void {
-  run(ctx, ACTIVATION, true, n, slope, [x, y], label);
+  run(ctx, ACTIVATION, 'leaky_relu', n, slope, [x, y], label);
 }
 
 /** dX from the forward INPUT x (leaky_relu_backward). */
 export function leakyReluBackwardGpu(ctx: GpuContext, n: number, slope: number, x: GpuTensor, dY: GpuTensor, dX: GpuTensor, label = 'leaky-relu-backward'): void {
-  run(ctx, ACTIVATION_BACKWARD, true, n, slope, [x, dY, dX], label);
+  run(ctx, ACTIVATION_BACKWARD, 'leaky_relu', n, slope, [x, dY, dX], label);
+}
+
+export function activationGpu(ctx: GpuContext, kind: SmoothActivation, n: number, x: GpuTensor, y: GpuTensor): void {
+  run(ctx, ACTIVATION, kind, n, 0, [x, y], kind);
+}
+
+/** `saved` is the forward output for sigmoid and tanh, the input for gelu and silu. */
+export function activationBackwardGpu(ctx: GpuContext, kind: SmoothActivation, n: number, saved: GpuTensor, dY: GpuTensor, dX: GpuTensor): void {
+  run(ctx, ACTIVATION_BACKWARD, kind, n, 0, [saved, dY, dX], `${kind}-backward`);
 }

@@ -10,7 +10,7 @@ const storage = [
   { name: 'logits', access: 'read' }, { name: 'targets', access: 'read' }, { name: 'rowStats', access: 'read_write' },
   { name: 'dLogits', access: 'read_write' }, { name: 'loss', access: 'read_write' }, { name: 'correct', access: 'read_write' },
 ] as const;
-const uniforms = [['n', 'u32'], ['classes', 'u32']] as const;
+const uniforms = [['n', 'u32'], ['classes', 'u32'], ['smoothing', 'f32']] as const;
 
 export const CROSS_ENTROPY_ROWS: KernelSpec = {
   name: 'cross_entropy_rows', source, entryPoint: 'rows', storage, uniforms, workgroupSize: [64, 1, 1],
@@ -35,7 +35,7 @@ const MAX_GROUPS = 65535; // per dispatch dimension, in x only
 
 export function crossEntropyGpu(
   ctx: GpuContext, n: number, classes: number, logits: GpuTensor, targets: GpuTensor,
-  loss: GpuTensor, dLogits: GpuTensor, correct: GpuTensor,
+  loss: GpuTensor, dLogits: GpuTensor, correct: GpuTensor, labelSmoothing = 0,
 ): void {
   if (n < 1 || classes < 1) throw new Error(`cross-entropy needs at least one row and one class, got n=${n}, classes=${classes}`);
   const rowPerLane = classes <= ROW_PER_LANE_MAX_CLASSES;
@@ -45,10 +45,10 @@ export function crossEntropyGpu(
   const rowStats = ctx.alloc(2 * n, 'cross-entropy-row-stats');
   const buffers = [logits, targets, rowStats, dLogits, loss, correct];
   ctx.dispatch(rowPerLane ? CROSS_ENTROPY_ROW_PER_LANE : CROSS_ENTROPY_ROWS, {
-    uniforms: { n, classes }, buffers, workgroups: [Math.ceil(n / rowsPerGroup), 1, 1], label: 'cross-entropy-rows',
+    uniforms: { n, classes, smoothing: labelSmoothing }, buffers, workgroups: [Math.ceil(n / rowsPerGroup), 1, 1], label: 'cross-entropy-rows',
   });
   ctx.dispatch(n <= SERIAL_FINISH_MAX_ROWS ? CROSS_ENTROPY_FINISH_SERIAL : CROSS_ENTROPY_FINISH, {
-    uniforms: { n, classes }, buffers, workgroups: [1, 1, 1], label: 'cross-entropy-mean',
+    uniforms: { n, classes, smoothing: labelSmoothing }, buffers, workgroups: [1, 1, 1], label: 'cross-entropy-mean',
   });
   ctx.release(rowStats);
 }

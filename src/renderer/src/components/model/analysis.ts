@@ -57,7 +57,13 @@ export function defaultLayer(type: LayerType): LayerSpec {
     case 'avg_pool2d':
       return buildLayer({ type, kernel_size: 2 });
     case 'relu':
+    case 'sigmoid':
+    case 'tanh':
+    case 'gelu':
+    case 'silu':
     case 'flatten':
+      return buildLayer({ type });
+    case 'adaptive_avg_pool2d':
       return buildLayer({ type });
     case 'leaky_relu':
       return buildLayer({ type });
@@ -73,8 +79,13 @@ export const LAYER_LABELS: Record<LayerType, string> = {
   linear: 'Linear',
   relu: 'ReLU',
   leaky_relu: 'LeakyReLU',
+  sigmoid: 'Sigmoid',
+  tanh: 'Tanh',
+  gelu: 'GELU',
+  silu: 'SiLU',
   max_pool2d: 'MaxPool2d',
   avg_pool2d: 'AvgPool2d',
+  adaptive_avg_pool2d: 'AdaptiveAvgPool2d(1)',
   flatten: 'Flatten',
   dropout: 'Dropout',
   batch_norm2d: 'BatchNorm2d',

@@ -1,11 +1,11 @@
 // The editable fields of each layer type, and the round trip between a layer and the strings
 // in its inline form. Sizes accept what the text form accepts: "3", "3x2" (or "3,2"); conv
-// padding also 'same' and 'valid'. Values are checked by buildLayer (the store), which reports
+// padding also 'same' and 'valid'; a choice field (padding_mode) is one of its options. Values are checked by buildLayer (the store), which reports
 // ranges in PyTorch's words; here only the syntax of a field is checked.
 
 import type { LayerInit, LayerSpec, LayerType, Pair } from '../../../../engine/model';
 
-export type FieldKind = 'int' | 'number' | 'pair' | 'padding' | 'bool';
+export type FieldKind = 'int' | 'number' | 'pair' | 'padding' | 'bool' | 'choice';
 
 export interface FieldDef {
   key: string;
@@ -13,6 +13,8 @@ export interface FieldDef {
   kind: FieldKind;
   /** Shown as the input's title: what the field means in PyTorch terms. */
   help: string;
+  /** kind 'choice': the values, the first being the default a spec leaves out. */
+  options?: readonly string[];
 }
 
 const pairHelp = (what: string) => `${what}: one number, or H×W as "3x2"`;
@@ -22,7 +24,8 @@ export const LAYER_FIELDS: Record<LayerType, FieldDef[]> = {
     { key: 'out_channels', label: 'out', kind: 'int', help: 'Output channels (number of filters)' },
     { key: 'kernel_size', label: 'kernel', kind: 'pair', help: pairHelp('Kernel size') },
     { key: 'stride', label: 'stride', kind: 'pair', help: pairHelp('Stride') },
-    { key: 'padding', label: 'padding', kind: 'padding', help: 'Zero padding: a number, H×W, "same" or "valid"' },
+    { key: 'padding', label: 'padding', kind: 'padding', help: 'Padding: a number, H×W, "same" or "valid"' },
+    { key: 'padding_mode', label: 'mode', kind: 'choice', options: ['zeros', 'reflect', 'replicate', 'circular'], help: 'What the padding holds: zeros, or the border reflected, replicated or wrapped around (padding_mode)' },
     { key: 'dilation', label: 'dilation', kind: 'pair', help: pairHelp('Dilation') },
     { key: 'groups', label: 'groups', kind: 'int', help: 'Groups (in and out channels must divide by it)' },
     { key: 'bias', label: 'bias', kind: 'bool', help: 'Learn a bias per output channel' },
@@ -32,6 +35,11 @@ export const LAYER_FIELDS: Record<LayerType, FieldDef[]> = {
     { key: 'bias', label: 'bias', kind: 'bool', help: 'Learn a bias per output feature' },
   ],
   relu: [],
+  sigmoid: [],
+  tanh: [],
+  gelu: [],
+  silu: [],
+  adaptive_avg_pool2d: [],
   leaky_relu: [{ key: 'negative_slope', label: 'slope', kind: 'number', help: 'Slope for negative inputs' }],
   max_pool2d: [
     { key: 'kernel_size', label: 'kernel', kind: 'pair', help: pairHelp('Window size') },
@@ -66,6 +74,7 @@ export function draftFromLayer(layer: LayerSpec): Draft {
   for (const field of LAYER_FIELDS[layer.type]) {
     const v = values[field.key];
     if (field.kind === 'bool') draft[field.key] = v === true;
+    else if (field.kind === 'choice') draft[field.key] = typeof v === 'string' ? v : field.options![0]!;
     else if (Array.isArray(v)) draft[field.key] = pairText(v as Pair);
     else draft[field.key] = String(v);
   }
@@ -102,6 +111,11 @@ export function initFromDraft(type: LayerType, draft: Draft): LayerInit {
       continue;
     }
     const text = String(v ?? '');
+    if (field.kind === 'choice') {
+      if (!field.options!.includes(text)) throw new FieldError(`${field.label}: "${text}" is not one of ${field.options!.join(', ')}`);
+      init[field.key] = text;
+      continue;
+    }
     if (field.kind === 'int') init[field.key] = parseNumber(text, field.label, true);
     else if (field.kind === 'number') init[field.key] = parseNumber(text, field.label, false);
     else if (field.kind === 'padding' && /^(same|valid)$/i.test(text.trim())) init[field.key] = text.trim().toLowerCase();
