@@ -14,7 +14,7 @@ import type { GpuContext } from '../../src/engine/webgpu/context';
 import { WebGpuBackend } from '../../src/engine/webgpu/webgpuBackend';
 import { CONV_CONFIGS } from '../helpers/convConfigs';
 import { maxAbsDiff, randomArray } from '../helpers/random';
-import { gpuContext } from './gpuTestContext';
+import { gpuContext, noGpu, requireGpu } from './gpuTestContext';
 
 const cpu = new CpuBackend();
 let ctx: GpuContext | null = null;
@@ -42,8 +42,8 @@ const configs = [...CONV_CONFIGS, ...EXTRA.map((c) => ({ ...c, input: [...c.inpu
 
 describe.each(ALGORITHMS)('conv algorithm %s', (algo) => {
   describe.each(configs)('$name', (cfg) => {
-    it('forward, grad-input, grad-weight (accumulating and not), grad-bias match the CPU twin', async () => {
-      if (!ctx) return;
+    it.skipIf(noGpu)('forward, grad-input, grad-weight (accumulating and not), grad-bias match the CPU twin', async () => {
+      requireGpu(ctx);
       const gpu = backends.get(algo)!;
       const g = conv2dGeometry(cfg.input, cfg.weight, cfg.options);
       const x = randomArray(inputElements(g), 21);
@@ -83,8 +83,8 @@ describe.each(ALGORITHMS)('conv algorithm %s', (algo) => {
   });
 
   // conv2d_padding_modes.json: reflect / replicate / circular run as pad2d + this algorithm.
-  it.each(['conv2d.json', 'conv2d_padding_modes.json'])('passes test/fixtures/cases/%s through runCase', async (name) => {
-    if (!ctx) return;
+  it.skipIf(noGpu).each(['conv2d.json', 'conv2d_padding_modes.json'])('passes test/fixtures/cases/%s through runCase', async (name) => {
+    requireGpu(ctx);
     const gpu = backends.get(algo)!;
     const file = parseCaseFile(readFileSync(`test/fixtures/cases/${name}`, 'utf8'));
     const failures: string[] = [];
@@ -104,8 +104,8 @@ describe.each(ALGORITHMS)('conv algorithm %s', (algo) => {
 // (a GPU uses 1 or 2 by plane size, a software adapter 4) must give the same result, including
 // blocks that straddle two samples and a last block past the end.
 describe.each([1, 2, 4] as const)('implicit kernels with %i pixels per lane', (tp) => {
-  it.each(EXTRA.map((c) => [c.name, c] as const))('%s', async (_name, cfg) => {
-    if (!ctx) return;
+  it.skipIf(noGpu).each(EXTRA.map((c) => [c.name, c] as const))('%s', async (_name, cfg) => {
+    requireGpu(ctx);
     const g = conv2dGeometry([...cfg.input], [...cfg.weight], cfg.options);
     const x = randomArray(inputElements(g), 31);
     const w = randomArray(weightElements(g), 32, 0.5);
@@ -131,8 +131,8 @@ describe.each([1, 2, 4] as const)('implicit kernels with %i pixels per lane', (t
 // Grad-weight holds up to 4·maxOc4 output channels per lane (a GPU 8, a software adapter 16):
 // each setting must give the CPU twin's sums, with channel tails (10 and 3 outputs) included.
 describe.each([1, 2, 4] as const)('implicit grad-weight with at most %i vec4s of output channels', (maxOc4) => {
-  it.each(EXTRA.map((c) => [c.name, c] as const))('%s', async (_name, cfg) => {
-    if (!ctx) return;
+  it.skipIf(noGpu).each(EXTRA.map((c) => [c.name, c] as const))('%s', async (_name, cfg) => {
+    requireGpu(ctx);
     const g = conv2dGeometry([...cfg.input], [...cfg.weight], cfg.options);
     const x = randomArray(inputElements(g), 41);
     const dOut = randomArray(outputElements(g), 42);

@@ -10,7 +10,7 @@ import { ROW_PER_LANE_MAX_CLASSES } from '../../src/engine/webgpu/ops/crossEntro
 import { WebGpuBackend } from '../../src/engine/webgpu/webgpuBackend';
 import { compareTensor, parseCaseFile, type CrossEntropyCase } from '../../src/shared/cases';
 import { maxAbsDiff, randomArray, seeded } from '../helpers/random';
-import { gpuContext } from './gpuTestContext';
+import { gpuContext, noGpu, requireGpu } from './gpuTestContext';
 
 const cpu = new CpuBackend();
 let ctx: GpuContext | null = null;
@@ -41,8 +41,8 @@ describe('cross-entropy kernel', () => {
   // Batches of 70 and 300 are not multiples of the 64 rows a row-per-lane workgroup takes;
   // 300 rows take the tree mean; 64 classes is the largest row-per-lane count, 70 the smallest
   // over it and more than the 64 lanes of a row's workgroup.
-  it.each([[4, 3], [70, 10], [64, FEW], [300, 10], [3, 100], [70, MANY], [300, MANY]])('n=%i classes=%i against the CPU twin', async (n, classes) => {
-    if (!ctx) return;
+  it.skipIf(noGpu).each([[4, 3], [70, 10], [64, FEW], [300, 10], [3, 100], [70, MANY], [300, MANY]])('n=%i classes=%i against the CPU twin', async (n, classes) => {
+    requireGpu(ctx);
     const logits = randomArray(n * classes, n + classes, 4);
     const next = seeded(n * classes);
     const targets = Float64Array.from({ length: n }, () => Math.floor(next() * classes));
@@ -56,8 +56,8 @@ describe('cross-entropy kernel', () => {
   });
 
   // label_smoothing on both row passes (the workgroup path reduces Σ x in a second tree).
-  it.each([[70, 10, 0.1], [3, MANY, 0.25], [300, MANY, 1]])('n=%i classes=%i label_smoothing=%s against the CPU twin', async (n, classes, eps) => {
-    if (!ctx) return;
+  it.skipIf(noGpu).each([[70, 10, 0.1], [3, MANY, 0.25], [300, MANY, 1]])('n=%i classes=%i label_smoothing=%s against the CPU twin', async (n, classes, eps) => {
+    requireGpu(ctx);
     const logits = randomArray(n * classes, 3 * n + classes, 4);
     const targets = Float64Array.from({ length: n }, (_, r) => (r * 7) % classes);
     const want = cpuCrossEntropy(n, classes, logits, targets, eps);
@@ -67,8 +67,8 @@ describe('cross-entropy kernel', () => {
     expect(got.correct).toBe(want.correct);
   });
 
-  it.each([['one lane per row', FEW], ['a workgroup per row', MANY]])('takes the first of equal maxima as the argmax, as torch.argmax (%s)', async (_path, classes) => {
-    if (!ctx) return;
+  it.skipIf(noGpu).each([['one lane per row', FEW], ['a workgroup per row', MANY]])('takes the first of equal maxima as the argmax, as torch.argmax (%s)', async (_path, classes) => {
+    requireGpu(ctx);
     // The max at 3 and classes − 3 (different lanes in a row's workgroup): target classes − 3 is a miss.
     const logits = new Float64Array(classes);
     logits[3] = 1;
@@ -77,8 +77,8 @@ describe('cross-entropy kernel', () => {
     expect((await runGpu(1, classes, logits, [3])).correct).toBe(1);
   });
 
-  it.each([['one lane per row', 10], ['a workgroup per row', MANY]])('ties against the CPU twin over a batch of 70 (%s)', async (_path, classes) => {
-    if (!ctx) return;
+  it.skipIf(noGpu).each([['one lane per row', 10], ['a workgroup per row', MANY]])('ties against the CPU twin over a batch of 70 (%s)', async (_path, classes) => {
+    requireGpu(ctx);
     // Every row has its max at two or three places, the target on one of them or elsewhere.
     const n = 70;
     const logits = randomArray(n * classes, 7 * classes, 2);
@@ -98,8 +98,8 @@ describe('cross-entropy kernel', () => {
     expect(maxAbsDiff(got.dLogits, want.dLogits)).toBeLessThan(1e-6);
   });
 
-  it.each([['one lane per row', 3], ['a workgroup per row', MANY]])('an invalid target makes the loss NaN instead of passing silently (%s)', async (_path, classes) => {
-    if (!ctx) return;
+  it.skipIf(noGpu).each([['one lane per row', 3], ['a workgroup per row', MANY]])('an invalid target makes the loss NaN instead of passing silently (%s)', async (_path, classes) => {
+    requireGpu(ctx);
     // 70 rows, one target past the last class, one negative, one fractional; the other rows
     // keep their gradient and count towards correct as the CPU twin computes them.
     const n = 70;
@@ -122,8 +122,8 @@ describe('cross-entropy kernel', () => {
 
   const cases = parseCaseFile(readFileSync(join(__dirname, '../fixtures/cases/cross_entropy.json'), 'utf8'))
     .cases.filter((c): c is CrossEntropyCase => c.kind === 'case' && c.op === 'cross_entropy');
-  it.each(cases.map((c) => [c.name, c] as const))('PyTorch case %s', async (_name, c) => {
-    if (!ctx) return;
+  it.skipIf(noGpu).each(cases.map((c) => [c.name, c] as const))('PyTorch case %s', async (_name, c) => {
+    requireGpu(ctx);
     const [n, classes] = c.inputs.logits.shape as [number, number];
     const got = await runGpu(n, classes, c.inputs.logits.data, c.inputs.target.data, c.attrs.labelSmoothing);
     expect(compareTensor([got.loss], c.expected.loss!, c.tolerance).pass, `loss ${got.loss}`).toBe(true);
