@@ -2,7 +2,6 @@
 // a run the desktop app opens. This file only resolves the options into a dataset, a model and a
 // backend, shows progress, and turns Ctrl-C into a clean stop (saved, then exit status 130).
 
-import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { CpuBackend } from '../../engine/cpu/cpuBackend';
 import type { Backend } from '../../engine/backend';
@@ -20,6 +19,7 @@ import { namedTensors, storeRunReader, storeRunSink } from '../../main/services/
 import { readSafetensors } from '../../shared/formats/safetensors';
 import { createNodeContext } from '../nodeGpu';
 import { TRAIN_HELP, parseTrainOptions, resolveModel } from '../train/options';
+import { packageVersion } from '../version';
 import { TrainProgress } from '../train/progressLine';
 import { resolveTrainingData } from '../train/resolveData';
 
@@ -71,7 +71,7 @@ export async function run(argv: string[]): Promise<number> {
     result = await runTrainingSession({
       backend: be, data, spec, config, control, init, resume,
       sink: storeRunSink(store),
-      record: { ...(opts.name ? { name: opts.name } : {}), dataRef: opts.data, convAlgorithm: opts.convAlgo, versions: { convlab: appVersion(), node: process.versions.node } },
+      record: { ...(opts.name ? { name: opts.name } : {}), dataRef: opts.data, convAlgorithm: opts.convAlgo, versions: { convlab: packageVersion(), node: process.versions.node } },
       events: opts.json ? {} : {
         onPrepared: (p) => (progress = new TrainProgress(p.totalSteps)),
         onState: (state) => state === 'tuning' && console.error('tuning conv layers for this adapter (first use of each layer shape only)…'),
@@ -109,12 +109,4 @@ async function readInitWeights(path: string): Promise<NamedTensor[]> {
     throw new Error(`--init: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
   return namedTensors(readSafetensors(bytes));
-}
-
-function appVersion(): string {
-  try {
-    return JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')).version as string;
-  } catch {
-    return 'unknown';
-  }
 }
