@@ -1,5 +1,7 @@
 // Build of the three Electron parts. `npm run build` writes out/main, out/preload and
-// out/renderer; src/main/index.ts expects exactly that layout.
+// out/renderer (src/main/index.ts expects exactly that layout), then scripts/node/buildCli.mjs
+// bundles the command line into out/cli. The main build bundles everything except the packages in
+// package.json's `dependencies`, which is why that list holds exactly what out/main imports.
 
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
