@@ -12,6 +12,8 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(argv
   train: { summary: 'train a model headless (same engine as the app) and save the run', load: () => import('./commands/train') },
   datasets: { summary: 'import (image folder, IDX, CIFAR-10), list, show, rename, rm datasets', load: () => import('./commands/datasets') },
   runs: { summary: 'list, show, compare, export (safetensors, onnx, csv), rm saved runs', load: () => import('./commands/runs') },
+  eval: { summary: 'evaluate a run: accuracy, per-class precision/recall/F1, confusion matrix', load: () => import('./commands/eval') },
+  predict: { summary: 'top classes of new images (files or folders) with a trained run', load: () => import('./commands/predict') },
   bench: { summary: 'measure this adapter: reference model images/s, conv layers per algorithm, GEMM peak (JSON)', load: () => import('./commands/bench') },
   web: { summary: 'serve Conv Lab to your browser on 127.0.0.1 (token in the URL)', load: () => import('./commands/web') },
 };

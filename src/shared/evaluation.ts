@@ -64,5 +64,7 @@ export const evaluationSchema = z.looseObject({
 export const EVALUATION_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 
 export function evaluationName(datasetId: string, split: 'validation' | 'all', checkpoint: string): string {
-  return `${datasetId.replace(/[^A-Za-z0-9_-]/g, '-')}.${split}.${checkpoint}`;
+  // A path given as the dataset keeps its most telling end; the pattern caps names at 128.
+  const id = datasetId.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+/, '').slice(-80) || 'files';
+  return `${id.replace(/^-+/, '')}.${split}.${checkpoint}`;
 }

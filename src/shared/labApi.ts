@@ -193,7 +193,7 @@ export type ExportFormat = 'safetensors' | 'onnx' | 'csv';
 /** `path` only in browser mode; Electron asks with a save dialog. */
 export interface RunExportRequest {
   format: ExportFormat;
-  /** safetensors and onnx: which checkpoint (default: the run's last). */
+  /** safetensors and onnx: which checkpoint (default: the run's best, else its newest). */
   checkpoint?: string;
   /** csv: which records become rows (default 'step'). */
   kind?: 'step' | 'epoch';
@@ -205,6 +205,8 @@ export interface RunExportRequest {
 export interface RunExportResult {
   path: string;
   bytes: number;
+  /** safetensors and onnx: the checkpoint exported (the run's best when none was named). */
+  checkpoint?: string;
 }
 
 /** What a new run records about itself (the engine's training session decides it; the app's

@@ -9,7 +9,7 @@ import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { CpuBackend } from '../../src/engine/cpu/cpuBackend';
 import { predict } from '../../src/engine/train/predict';
-import { runModelSpec } from '../../src/main/services/runs/exportOnnx';
+import { runModelSpec } from '../../src/main/services/runs/runModel';
 import { RunStore } from '../../src/main/services/runStore';
 import { toFloat32 } from '../../src/shared/formats/safetensors';
 import { randomArray } from '../helpers/random';

@@ -90,7 +90,7 @@ export async function run(argv: string[]): Promise<number> {
       if (format !== 'csv' && kind !== undefined) throw new UsageError('--kind applies to --format csv');
       const result = await service.runs.export(checkedId(id), { format, path, checkpoint, kind, overwrite: booleanFlag(args, 'force') });
       if (json) return out(result);
-      console.log(`Wrote ${result!.path} (${result!.bytes} bytes)`);
+      console.log(`Wrote ${result!.path} (${result!.bytes} bytes${result!.checkpoint ? `, checkpoint ${result!.checkpoint}` : ''})`);
       return 0;
     }
     case 'rm': {

@@ -3,21 +3,17 @@
 // backend, shows progress, and turns Ctrl-C into a clean stop (saved, then exit status 130).
 
 import { readFile } from 'node:fs/promises';
-import { CpuBackend } from '../../engine/cpu/cpuBackend';
-import type { Backend } from '../../engine/backend';
 import { TrainControl } from '../../engine/train/control';
 import { planResume } from '../../engine/train/resume';
 import { runTrainingSession } from '../../engine/train/session';
 import type { NamedTensor, TrainConfig } from '../../engine/train/types';
-import { WebGpuBackend } from '../../engine/webgpu/webgpuBackend';
 import { describeConvChoices } from '../../engine/webgpu/ops/convAlgorithmsChoice';
-import { FileAutotuneStore } from '../bench/fileAutotuneStore';
 import { loadDataset } from '../../main/services/datasets/index';
 import { resolveHome } from '../../main/services/home';
 import { RunStore } from '../../main/services/runStore';
 import { namedTensors, storeRunReader, storeRunSink } from '../../main/services/runs/storeSink';
 import { readSafetensors } from '../../shared/formats/safetensors';
-import { createNodeContext } from '../nodeGpu';
+import { openBackend } from '../openBackend';
 import { TRAIN_HELP, parseTrainOptions, resolveModel } from '../train/options';
 import { packageVersion } from '../version';
 import { TrainProgress } from '../train/progressLine';
@@ -43,15 +39,8 @@ export async function run(argv: string[]): Promise<number> {
   };
   const init = !resume && opts.init ? await readInitWeights(opts.init) : undefined;
 
-  let be: Backend<unknown>;
-  if (opts.backend === 'webgpu') {
-    const ctx = await createNodeContext();
-    be = new WebGpuBackend(ctx, { autotuneStore: FileAutotuneStore.inHome(home), convAlgorithm: opts.convAlgo }) as Backend<unknown>;
-    const a = ctx.adapter;
-    if (!opts.json) console.error(`adapter: ${a.vendor} ${a.architecture} ${a.description}${a.isSoftware ? ' (software: slow but correct)' : ''}${a.timestamps ? '' : ' — no timestamp-query: GPU time is coarse (whole step)'}`);
-  } else {
-    be = new CpuBackend() as Backend<unknown>;
-  }
+  const { be, gpu, description } = await openBackend(opts.backend, home, opts.convAlgo);
+  if (!opts.json && gpu) console.error(description);
 
   // First Ctrl-C: finish the step, save, record the run as stopped. A second one: leave now.
   const control = new TrainControl();
@@ -75,7 +64,7 @@ export async function run(argv: string[]): Promise<number> {
       events: opts.json ? {} : {
         onPrepared: (p) => (progress = new TrainProgress(p.totalSteps)),
         onState: (state) => state === 'tuning' && console.error('tuning conv layers for this adapter (first use of each layer shape only)…'),
-        onTuned: (seconds) => console.error(`tuned in ${seconds.toFixed(1)} s: ${opts.convAlgo === 'auto' ? describeConvChoices(be as unknown as WebGpuBackend) : `conv algorithm ${opts.convAlgo} (forced)`}`),
+        onTuned: (seconds) => console.error(`tuned in ${seconds.toFixed(1)} s: ${opts.convAlgo === 'auto' && gpu ? describeConvChoices(gpu) : `conv algorithm ${opts.convAlgo} (forced)`}`),
         onStep: (m) => progress?.step(m.step, m.epoch, m.loss, m.imagesPerSecond),
         onEpoch: (m) => progress?.line(`epoch ${m.epoch}: train loss ${m.trainLoss.toFixed(4)}, val loss ${m.valLoss.toFixed(4)}, val accuracy ${(100 * m.valAccuracy).toFixed(2)}% (${m.seconds.toFixed(1)} s)`),
       },

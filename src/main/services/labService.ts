@@ -36,7 +36,7 @@ import { findIdxLabels, pairIdxFiles } from './importSources';
 import { RunStore, type RunWriter } from './runStore';
 import { compareRuns } from './runs/compare';
 import { metricsToCsv } from './runs/exportCsv';
-import { checkpointBytes } from './runs/exportSafetensors';
+import { exportableSafetensors } from './runs/exportSafetensors';
 import { runAsOnnx } from './runs/exportOnnx';
 import { readSettings, writeSettings } from './settings';
 import { toFloat32 } from '../../shared/formats/safetensors';
@@ -303,12 +303,15 @@ export function createLabService(opts: LabServiceOptions): LabService {
       },
       async export(id, request) {
         const manifest = await store.get(id);
-        const data =
+        // Weights default to the run's best checkpoint; the result says which one was used.
+        const made =
           request.format === 'csv'
-            ? new TextEncoder().encode(metricsToCsv(await store.readMetrics(id), request.kind ?? 'step'))
+            ? { bytes: new TextEncoder().encode(metricsToCsv(await store.readMetrics(id), request.kind ?? 'step')) }
             : request.format === 'onnx'
               ? await runAsOnnx(store, manifest, request.checkpoint, opts.appInfo?.().version || 'unknown')
-              : (await checkpointBytes(store, id, request.checkpoint)).bytes;
+              : await exportableSafetensors(store, id, request.checkpoint);
+        const data = made.bytes;
+        const used = 'checkpoint' in made ? made.checkpoint : 'name' in made ? made.name : undefined;
         let path = request.path;
         let overwrite = request.overwrite ?? false;
         if (path === undefined) {
@@ -324,7 +327,7 @@ export function createLabService(opts: LabServiceOptions): LabService {
         const target = resolve(path);
         await checkExportTarget(target, overwrite);
         await writeFileAtomic(target, data);
-        return { path: target, bytes: data.byteLength };
+        return { path: target, bytes: data.byteLength, ...(used ? { checkpoint: used } : {}) };
       },
     },
 

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLabService } from '../../../src/main/services/labService';
 import { RunStore } from '../../../src/main/services/runStore';
-import { checkpointBytes, defaultCheckpoint } from '../../../src/main/services/runs/exportSafetensors';
+import { checkpointBytes } from '../../../src/main/services/runs/exportSafetensors';
+import { defaultCheckpoint } from '../../../src/main/services/runs/runModel';
 import { readSafetensors, toFloat32, type Float32TensorInput } from '../../../src/shared/formats/safetensors';
 import { makeRun } from './helpers/labFixtures';
 
@@ -63,14 +64,38 @@ afterEach(async () => {
 });
 
 describe('safetensors export', () => {
-  it('picks "last", else the newest checkpoint, and refuses a run without any', async () => {
+  it('picks "best", else "last", else the newest weights, and refuses a run without any', async () => {
     const tensors = [{ name: 'w', shape: [1], data: new Float32Array([1]) }];
     const store = new RunStore(home);
+    const withBest = await makeRun(home, { checkpoints: { 'epoch-1': tensors, best: tensors, last: tensors, 'last-optimizer': tensors } });
+    expect(await defaultCheckpoint(store, withBest.id)).toBe('best');
     const withLast = await makeRun(home, { checkpoints: { 'epoch-1': tensors, last: tensors } });
     expect(await defaultCheckpoint(store, withLast.id)).toBe('last');
+    const onlyOptimizer = await makeRun(home, { checkpoints: { 'last-optimizer': tensors } });
+    await expect(defaultCheckpoint(store, onlyOptimizer.id)).rejects.toThrow(/only optimizer-state checkpoints/);
     const none = await makeRun(home);
-    await expect(defaultCheckpoint(store, none.id)).rejects.toThrow(/no checkpoints.*--format csv/);
+    await expect(defaultCheckpoint(store, none.id)).rejects.toThrow(/no checkpoints/);
     await expect(checkpointBytes(store, withLast.id, 'epoch-9')).rejects.toThrow(/no checkpoint 'epoch-9' \(it has: epoch-1, last\)/);
+  });
+
+  it('adds the preprocessing to an older checkpoint from its dataset, and copies a new one byte for byte', async () => {
+    const tensors = referenceTensors();
+    const store = new RunStore(home);
+    const spec = { format: 'convlab-model/1', input: [1, 28, 28], layers: [{ type: 'flatten' }, { type: 'linear', out_features: 10, bias: true }] };
+    // An older run: no preprocessing recorded, trained on the builtin set.
+    const old = await makeRun(home, { config: { train: { spec } }, checkpoints: { last: tensors } });
+    const out = join(home, 'old.safetensors');
+    const result = await createLabService({ home }).runs.export(old.id, { format: 'safetensors', path: out });
+    expect(result).toMatchObject({ checkpoint: 'last' });
+    const meta = readSafetensors(new Uint8Array(await readFile(out))).metadata;
+    expect(JSON.parse(meta['convlab.preprocessing']!)).toMatchObject({ input: [1, 28, 28], fit: 'resize', classes: expect.arrayContaining(['Sneaker']) });
+    // A run whose checkpoint carries it: exported as stored.
+    const writer = await store.open(old.id);
+    await writer.saveCheckpoint('best', tensors, { 'convlab.preprocessing': meta['convlab.preprocessing']! });
+    await writer.finish('completed');
+    const again = join(home, 'new.safetensors');
+    expect(await createLabService({ home }).runs.export(old.id, { format: 'safetensors', path: again })).toMatchObject({ checkpoint: 'best' });
+    expect(Buffer.compare(await readFile(again), await readFile(join(home, 'runs', old.id, 'checkpoints', 'best.safetensors')))).toBe(0);
   });
 
   it('refuses a damaged checkpoint instead of copying it', async () => {

@@ -1,4 +1,4 @@
-// ONNX export of a Sequential: the model spec becomes an ONNX graph (opset 13) and the
+// ONNX export of a Sequential (residual blocks as an Add of their branches): the model spec becomes an ONNX graph (opset 13) and the
 // state_dict its initializers, weights as raw little-endian float32. Pure (no Node imports), so it could move anywhere:
 // protobufjs encodes from a schema declared here with ONNX's field numbers (onnx/onnx.proto3).
 
@@ -31,9 +31,11 @@ message GraphProto {
   repeated ValueInfoProto input = 11; repeated ValueInfoProto output = 12;
 }
 message OperatorSetIdProto { string domain = 1; int64 version = 2; }
+message StringStringEntryProto { string key = 1; string value = 2; }
 message ModelProto {
   int64 ir_version = 1; string producer_name = 2; string producer_version = 3;
   GraphProto graph = 7; repeated OperatorSetIdProto opset_import = 8;
+  repeated StringStringEntryProto metadata_props = 14;
 }
 `;
 
@@ -58,8 +60,9 @@ const str = (name: string, v: string): Attr => ({ name, type: ATTR.STRING, s: ne
 let modelType: protobuf.Type | null = null;
 
 /** Encode `spec` with `weights` (PyTorch state_dict names) as an ONNX ModelProto. Input
- *  "input" is (batch, C, H, W) with a symbolic batch; output "logits". */
-export function exportOnnx(spec: ModelSpec, weights: readonly OnnxWeight[], producerVersion: string): Uint8Array {
+ *  "input" is (batch, C, H, W) with a symbolic batch; output "logits"; `metadata` becomes the
+ *  model's metadata_props (Conv Lab writes its preprocessing there). */
+export function exportOnnx(spec: ModelSpec, weights: readonly OnnxWeight[], producerVersion: string, metadata: Record<string, string> = {}): Uint8Array {
   modelType ??= protobuf.parse(ONNX_SCHEMA, { keepCase: true }).root.lookupType('onnx.ModelProto');
   const graph = new GraphBuilder(new Map(weights.map((w) => [w.name, w])));
   const last = graph.layers(spec.layers, 'input', '');
@@ -73,6 +76,8 @@ export function exportOnnx(spec: ModelSpec, weights: readonly OnnxWeight[], prod
     producer_name: 'Conv Lab',
     producer_version: producerVersion,
     opset_import: [{ domain: '', version: OPSET }],
+    // Readable by onnxruntime's session.modelMetadata / onnx.load(...).metadata_props.
+    metadata_props: Object.entries(metadata).map(([key, value]) => ({ key, value })),
     graph: {
       name: 'convlab_sequential',
       node: graph.nodes,
@@ -190,6 +195,12 @@ class GraphBuilder {
         return op('BatchNormalization', [x, scale, bias, this.use(`${path}.running_mean`), this.use(`${path}.running_var`)], [
           float('epsilon', layer.eps), float('momentum', 1 - layer.momentum),
         ]);
+      }
+      case 'residual': {
+        // Residual(body, shortcut): body(x) + (x or shortcut(x)), the state_dict paths of PyTorch's module.
+        const body = this.layers(layer.body, x, `${path}.body.`);
+        const shortcut = layer.shortcut ? this.layers(layer.shortcut, x, `${path}.shortcut.`) : x;
+        return op('Add', [body, shortcut]);
       }
     }
   }
