@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Write the PyTorch reference fixtures in test/fixtures/cases/ (format: docs/formats/cases.md).
+"""Write the PyTorch reference fixtures in test/fixtures/cases/ (format: docs/formats/cases.md) and
+the model fixtures in test/fixtures/engine/ (a residual model's forward and gradients).
 
 Run from anywhere with the system Python that has torch:  /usr/bin/python3 scripts/make_fixtures.py
 
@@ -485,6 +486,95 @@ def cross_entropy_cases():
 
 
 # ---------------------------------------------------------------------------------------------
+# a residual model: forward and every gradient (test/fixtures/engine/residual_model.json)
+
+
+class Residual(torch.nn.Module):
+    """The module a Conv Lab res(...) block is (docs/formats/model-spec.md)."""
+
+    def __init__(self, body, shortcut=None):
+        super().__init__()
+        self.body, self.shortcut = body, shortcut
+
+    def forward(self, x):
+        return self.body(x) + (x if self.shortcut is None else self.shortcut(x))
+
+
+RESIDUAL_TEXT = (
+    "conv(4,3,p=1) bn relu res(conv(4,3,p=1,bias=false) bn relu conv(4,3,p=1) bn) relu "
+    "res(conv(8,3,s=2,p=1) bn gelu conv(8,3,p=1) bn ; conv(8,1,s=2) bn) silu "
+    "res(res(conv(8,3,p=1,pm=reflect) tanh)) gap flatten linear(5)"
+)
+
+
+def residual_model():
+    nn = torch.nn
+    seq = nn.Sequential
+    return seq(
+        nn.Conv2d(2, 4, 3, padding=1), nn.BatchNorm2d(4), nn.ReLU(),
+        Residual(seq(nn.Conv2d(4, 4, 3, padding=1, bias=False), nn.BatchNorm2d(4), nn.ReLU(),
+                     nn.Conv2d(4, 4, 3, padding=1), nn.BatchNorm2d(4))),
+        nn.ReLU(),
+        Residual(seq(nn.Conv2d(4, 8, 3, stride=2, padding=1), nn.BatchNorm2d(8), nn.GELU(),
+                     nn.Conv2d(8, 8, 3, padding=1), nn.BatchNorm2d(8)),
+                 seq(nn.Conv2d(4, 8, 1, stride=2), nn.BatchNorm2d(8))),
+        nn.SiLU(),
+        Residual(seq(Residual(seq(nn.Conv2d(8, 8, 3, padding=1, padding_mode="reflect"), nn.Tanh())))),
+        nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(8, 5),
+    )
+
+
+def named_json(tensors):
+    return [{"name": k, **tensor_json(v)} for k, v in tensors.items()]
+
+
+def residual_model_fixture():
+    gen = generator_for("residual-model")
+    torch.manual_seed(zlib.crc32(b"residual-model"))
+    model = residual_model().double()
+    with torch.no_grad():
+        # f32-exact weights; batch norm's affine parameters away from 1 and 0 so they matter.
+        for name, p in model.named_parameters():
+            p.copy_(uniform(gen, tuple(p.shape), -0.6, 0.6) + (1.0 if name.endswith("weight") and p.dim() == 1 else 0.0))
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    batch, input_shape = 3, (2, 6, 6)
+    x = leaf(uniform(gen, (batch,) + input_shape, -1.5, 1.5))
+    target = torch.tensor([4, 0, 2])
+    model.train()
+    logits = model(x)
+    loss = F.cross_entropy(logits, target, label_smoothing=0.1)
+    loss.backward()
+    return {
+        "format": "convlab-residual-fixture/1",
+        "note": "PyTorch float64: Residual(body, shortcut) modules as in docs/formats/model-spec.md, training mode, "
+                "F.cross_entropy(logits, target, label_smoothing=0.1); loss.backward()",
+        "text": RESIDUAL_TEXT,
+        "input": list(input_shape),
+        "batch": batch,
+        "label_smoothing": 0.1,
+        "state_dict": named_json(before),
+        "x": tensor_json(x),
+        "target": target.tolist(),
+        "expected": {
+            "logits": tensor_json(logits),
+            "loss": loss.item(),
+            "grad_input": tensor_json(x.grad),
+            "grads": named_json({k: p.grad for k, p in model.named_parameters()}),
+            "state_after": named_json({k: v for k, v in model.state_dict().items() if "running" in k or "tracked" in k}),
+        },
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def write_json(relative, value):
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "test", "fixtures", relative)
+    text = json.dumps(value, allow_nan=False, indent=None)
+    assert len(text) < MAX_FILE_BYTES, f"{relative} is {len(text)} bytes; keep fixtures small"
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text + "\n")
+    print(f"{os.path.relpath(path)}: {len(text) // 1024} KiB")
 
 
 def write(file_name, cases):
@@ -511,6 +601,7 @@ def main():
     write("batch_norm2d.json", batch_norm_cases())
     write("linear.json", linear_cases())
     write("cross_entropy.json", cross_entropy_cases())
+    write_json(os.path.join("engine", "residual_model.json"), residual_model_fixture())
 
 
 if __name__ == "__main__":

@@ -28,17 +28,21 @@ export class ModelJsonError extends ModelSpecError {
   }
 }
 
-/** A shape error of one layer; the index is its nn.Sequential index (every layer counts). */
+/** A shape error of one layer; the index is its nn.Sequential index (every layer counts). Inside
+ *  a residual block the index is the block's and `path` the layer's state_dict path, and the
+ *  message names both: `layer 4.body.2 conv2d (in the residual block at layer 4): …`. */
 export class ModelShapeError extends ModelSpecError {
   override name = 'ModelShapeError';
   constructor(
     readonly layerIndex: number,
     readonly layerType: string,
-    detail: string,
+    readonly detail: string,
     /** true when detail reads as a sentence continuing "layer 7 linear ..." rather than after a colon. */
     continues = false,
+    readonly path: string = String(layerIndex),
   ) {
-    super(`layer ${layerIndex} ${layerType}${continues ? ' ' : ': '}${detail}`);
+    const where = path === String(layerIndex) ? `layer ${path} ${layerType}` : `layer ${path} ${layerType} (in the residual block at layer ${layerIndex})`;
+    super(`${where}${continues ? ' ' : ': '}${detail}`);
   }
 }
 

@@ -53,6 +53,10 @@ export function formatLayer(layer: LayerSpec): string {
       return 'flatten';
     case 'dropout':
       return call('dropout', layer.p === DEFAULTS.dropoutP ? [] : [String(layer.p)]);
+    case 'residual': {
+      const body = layer.body.map(formatLayer).join(' ');
+      return layer.shortcut ? `res(${body} ; ${layer.shortcut.map(formatLayer).join(' ')})` : `res(${body})`;
+    }
     case 'batch_norm2d': {
       const args: string[] = [];
       if (layer.eps !== DEFAULTS.batchNormEps) args.push(`eps=${layer.eps}`);

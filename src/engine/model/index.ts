@@ -9,7 +9,7 @@ export { parseText, parseTextLayers } from './parseText';
 export { parseJson } from './parseJson';
 export { canonicalJson, sameModel } from './canonicalJson';
 export { formatText, formatLayer } from './formatText';
-export { inferShapes } from './infer';
+export { inferShapes, leafShapes } from './infer';
 export type { ColumnMatrix, GemmSummary, LayerGemms, LayerShape, ModelShapes, ParamTensor } from './infer';
 export { MODEL_PRESETS, presetSpec } from './presets';
 export type { ModelPreset } from './presets';

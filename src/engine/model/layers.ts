@@ -7,7 +7,7 @@
 import { LayerValueError } from './errors';
 import type {
   AdaptiveAvgPool2dLayer, AvgPool2dLayer, BatchNorm2dLayer, Conv2dLayer, ConvPadding, ConvPaddingMode, DropoutLayer,
-  LayerSpec, LeakyReluLayer, LinearLayer, MaxPool2dLayer, ModelSpec, Pair,
+  LayerSpec, LeakyReluLayer, LinearLayer, MaxPool2dLayer, ModelSpec, Pair, ResidualLayer,
 } from './spec';
 import { MODEL_FORMAT } from './spec';
 
@@ -55,7 +55,15 @@ export type LayerInit =
   | ({ type: 'adaptive_avg_pool2d' } & AdaptiveAvgPool2dInit)
   | { type: 'flatten' }
   | ({ type: 'dropout' } & DropoutInit)
-  | ({ type: 'batch_norm2d' } & BatchNorm2dInit);
+  | ({ type: 'batch_norm2d' } & BatchNorm2dInit)
+  | ResidualInit;
+
+/** A residual block: its body and (absent or null: identity) its shortcut. */
+export interface ResidualInit {
+  type: 'residual';
+  body: readonly (LayerInit | LayerSpec)[];
+  shortcut?: readonly (LayerInit | LayerSpec)[] | null;
+}
 
 export const DEFAULTS = {
   leakyReluSlope: 0.01,
@@ -191,6 +199,12 @@ export function batchNorm2d(init: BatchNorm2dInit = {}): BatchNorm2dLayer {
   };
 }
 
+export function residual(init: ResidualInit): ResidualLayer {
+  if (init.body.length === 0) fail('a residual block needs at least one layer in its body');
+  if (init.shortcut && init.shortcut.length === 0) fail('a residual shortcut needs at least one layer; leave it out for the identity');
+  return { type: 'residual', body: init.body.map(buildLayer), shortcut: init.shortcut ? init.shortcut.map(buildLayer) : null };
+}
+
 /** Build (or re-canonicalise) any layer. */
 export function buildLayer(init: LayerInit | LayerSpec): LayerSpec {
   switch (init.type) {
@@ -205,6 +219,7 @@ export function buildLayer(init: LayerInit | LayerSpec): LayerSpec {
     case 'flatten': return { type: 'flatten' };
     case 'dropout': return dropout(init);
     case 'batch_norm2d': return batchNorm2d(init);
+    case 'residual': return residual(init);
   }
 }
 

@@ -6,10 +6,12 @@
 //
 // linear.in_features may be given as a check: it is compared with the inferred size here and
 // then dropped, because the canonical form stores nothing that follows from the input.
+// A residual block is {"type": "residual", "body": [...], "shortcut": [...] | null}; its layers are
+// read like the top level's, and errors name their path (`layers[4].body[1].kernel_size`).
 
 import { z } from 'zod';
 import { LayerValueError, ModelJsonError, ModelShapeError } from './errors';
-import { inferShapes } from './infer';
+import { inferShapes, leafShapes } from './infer';
 import { buildLayer, buildModel, type LayerInit } from './layers';
 import { LAYER_TYPES, MODEL_FORMAT, type LayerSpec, type LayerType, type ModelSpec } from './spec';
 import { didYouMean } from './suggest';
@@ -63,6 +65,12 @@ const LAYER_SCHEMAS: Record<LayerType, z.ZodType> = {
   batch_norm2d: z.strictObject({
     type: z.literal('batch_norm2d'), eps: num.optional(), momentum: num.optional(), affine: bool.optional(),
   }),
+  // The branches' layers are checked one by one below (parseLayer), with their own paths.
+  residual: z.strictObject({
+    type: z.literal('residual'),
+    body: z.array(z.unknown(), { error: 'expected an array of layers' }),
+    shortcut: z.array(z.unknown(), { error: 'expected an array of layers, or null for the identity' }).nullable().optional(),
+  }),
 };
 
 const TOP = z.strictObject({
@@ -84,8 +92,13 @@ function check<T>(schema: z.ZodType<T>, value: unknown, prefix: string): T {
   throw new ModelJsonError(pathOf(prefix, issue.path), issue.message);
 }
 
-function parseLayer(raw: unknown, index: number): { layer: LayerSpec; inFeatures?: number } {
-  const where = `layers[${index}]`;
+/** A linear's in_features to compare with the inferred size, by the layer's state_dict path. */
+interface InFeaturesCheck {
+  path: string;
+  inFeatures: number;
+}
+
+function parseLayer(raw: unknown, where: string, path: string, checks: InFeaturesCheck[]): LayerSpec {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ModelJsonError(where, 'expected an object with a "type"');
   const type = (raw as { type?: unknown }).type;
   if (typeof type !== 'string') throw new ModelJsonError(`${where}.type`, `expected one of ${LAYER_TYPES.join(', ')}`);
@@ -93,8 +106,21 @@ function parseLayer(raw: unknown, index: number): { layer: LayerSpec; inFeatures
     throw new ModelJsonError(`${where}.type`, `unknown layer type "${type}"${didYouMean(type, LAYER_TYPES)}`);
   }
   const init = check(LAYER_SCHEMAS[type as LayerType], raw, where) as LayerInit & { in_features?: number };
+  if (init.type === 'residual') {
+    const branch = (name: 'body' | 'shortcut', layers: readonly unknown[]) =>
+      layers.map((l, j) => parseLayer(l, `${where}.${name}[${j}]`, `${path}.${name}.${j}`, checks));
+    const body = branch('body', init.body as unknown[]);
+    const shortcut = init.shortcut ? branch('shortcut', init.shortcut as unknown[]) : null;
+    try {
+      return buildLayer({ type: 'residual', body, shortcut });
+    } catch (e) {
+      if (e instanceof LayerValueError) throw new ModelJsonError(where, `residual: ${e.message}`);
+      throw e;
+    }
+  }
+  if (init.in_features !== undefined) checks.push({ path, inFeatures: init.in_features });
   try {
-    return { layer: buildLayer(init), ...(init.in_features !== undefined ? { inFeatures: init.in_features } : {}) };
+    return buildLayer(init);
   } catch (e) {
     if (e instanceof LayerValueError) throw new ModelJsonError(where, `${type}: ${e.message}`);
     throw e;
@@ -119,22 +145,24 @@ export function parseJson(source: string | unknown): ModelSpec {
     throw new ModelJsonError('format', `expected "${MODEL_FORMAT}", got ${JSON.stringify(format) ?? 'nothing'}`);
   }
   const top = check(TOP, value, '');
-  const parsed = top.layers.map(parseLayer);
+  const checks: InFeaturesCheck[] = [];
+  const parsed = top.layers.map((raw, i) => parseLayer(raw, `layers[${i}]`, String(i), checks));
   let spec: ModelSpec;
   try {
-    spec = buildModel(top.input, parsed.map((p) => p.layer));
+    spec = buildModel(top.input, parsed);
   } catch (e) {
     if (e instanceof LayerValueError) throw new ModelJsonError(e.message.startsWith('input') ? 'input' : 'layers', e.message);
     throw e;
   }
-  if (parsed.some((p) => p.inFeatures !== undefined)) {
-    const shapes = inferShapes(spec);
-    parsed.forEach((p, i) => {
-      const received = shapes.layers[i]!.inputShape[0]!;
-      if (p.inFeatures !== undefined && p.inFeatures !== received) {
-        throw new ModelShapeError(i, 'linear', `expects ${p.inFeatures} inputs but receives ${received}`, true);
+  if (checks.length > 0) {
+    const byPath = new Map(leafShapes(inferShapes(spec).layers).map((l) => [l.path, l]));
+    for (const c of checks) {
+      const shape = byPath.get(c.path)!;
+      const received = shape.inputShape[0]!;
+      if (c.inFeatures !== received) {
+        throw new ModelShapeError(shape.index, 'linear', `expects ${c.inFeatures} inputs but receives ${received}`, true, c.path);
       }
-    });
+    }
   }
   return spec;
 }

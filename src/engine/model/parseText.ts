@@ -1,7 +1,8 @@
 // The compact text form: `conv(8,3,p=1) relu maxpool(2) flatten linear(10)`.
 //
 //   model  := layer ((',' | whitespace) layer)*
-//   layer  := name [ '(' [arg (',' arg)*] ')' ]
+//   layer  := name [ '(' [arg (',' arg)*] ')' ] | block
+//   block  := ('res' | 'residual') '(' model [';' model] ')'     (body ; shortcut)
 //   arg    := value | key '=' value | flag
 //   value  := int | number | HxW | same | valid | true | false | zeros | reflect | replicate | circular
 //
@@ -104,7 +105,9 @@ export const TEXT_LAYERS: Record<string, TextLayerRule> = {
   bn: BATCH_NORM, batchnorm: BATCH_NORM, batchnorm2d: BATCH_NORM, batch_norm2d: BATCH_NORM,
 };
 
-const LAYER_NAMES = Object.keys(TEXT_LAYERS);
+const RESIDUAL_NAMES = ['res', 'residual'];
+const LAYER_NAMES = [...Object.keys(TEXT_LAYERS), ...RESIDUAL_NAMES];
+const BLOCK_EXAMPLE = 'res(conv(16,3,p=1) bn relu conv(16,3,p=1) bn) or res(conv(32,3,s=2,p=1) bn ; conv(32,1,s=2) bn)';
 
 function describe(t: Token): string {
   return t.kind === 'end' ? 'the end of the text' : `"${t.text}"`;
@@ -153,10 +156,15 @@ class TextParser {
     return t;
   }
 
-  layers(): LayerInit[] {
+  /** Layers up to the end of the text, or inside a block up to its ';' or ')'. */
+  layers(inBlock = false): LayerInit[] {
     const out: LayerInit[] = [];
+    const atStop = () => {
+      const k = this.peek().kind;
+      return k === 'end' || (inBlock && (k === ';' || k === ')'));
+    };
     while (this.peek().kind === ',') this.next();
-    while (this.peek().kind !== 'end') {
+    while (!atStop()) {
       out.push(this.layer());
       while (this.peek().kind === ',') this.next();
     }
@@ -170,6 +178,7 @@ class TextParser {
     }
     this.next();
     const name = nameToken.text;
+    if (RESIDUAL_NAMES.includes(name)) return this.block(nameToken);
     const rule = TEXT_LAYERS[name];
     if (rule === undefined) {
       throw new ModelSyntaxError(nameToken.column, name, `unknown layer "${name}"${didYouMean(name, LAYER_NAMES)}`);
@@ -211,6 +220,29 @@ class TextParser {
       throw e;
     }
     return init as unknown as LayerInit;
+  }
+
+  /** res(BODY) or res(BODY ; SHORTCUT); the layers inside are read as at the top level. */
+  private block(nameToken: Token): LayerInit {
+    const name = nameToken.text;
+    const open = this.next();
+    if (open.kind !== '(') throw new ModelSyntaxError(open.column, open.text, `${name} needs its layers in parentheses, e.g. ${BLOCK_EXAMPLE}`);
+    const body = this.layers(true);
+    if (body.length === 0) throw new ModelSyntaxError(this.peek().column, this.peek().text, `${name} needs at least one layer in its body, e.g. ${BLOCK_EXAMPLE}`);
+    let shortcut: LayerInit[] | null = null;
+    if (this.peek().kind === ';') {
+      const semicolon = this.next();
+      shortcut = this.layers(true);
+      if (shortcut.length === 0) {
+        throw new ModelSyntaxError(semicolon.column, ';', `${name} has an empty shortcut after ";": give its layers (e.g. conv(32,1,s=2) bn), or leave ";" out for the identity`);
+      }
+    }
+    const close = this.next();
+    if (close.kind !== ')') {
+      const what = close.kind === ';' ? 'a second ";" (a block has one body and one shortcut)' : describe(close);
+      throw new ModelSyntaxError(close.column, close.text, `expected ")" to close ${name}( at column ${nameToken.column}, got ${what}`);
+    }
+    return { type: 'residual', body, shortcut };
   }
 
   /** One argument: key=value, a flag word, or the next positional value. */

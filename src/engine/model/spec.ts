@@ -1,4 +1,5 @@
-// The model spec: an nn.Sequential described as data.
+// The model spec: an nn.Sequential described as data; a residual block holds layer lists of its
+// own, so the spec is a tree.
 //
 // Field names and defaults are PyTorch's (nn.Conv2d, nn.Linear, F.max_pool2d, ...) so that a spec
 // reads like the Python it mirrors and a checkpoint's state_dict names line up. A ModelSpec value
@@ -97,6 +98,14 @@ export interface BatchNorm2dLayer {
   affine: boolean;
 }
 
+/** out = body(x) + shortcut(x): the documented `Residual(body, shortcut)` module (nn/residual.ts,
+ *  docs/formats/model-spec.md). shortcut null is the identity; shapes of both must match. */
+export interface ResidualLayer {
+  type: 'residual';
+  body: LayerSpec[];
+  shortcut: LayerSpec[] | null;
+}
+
 export type LayerSpec =
   | Conv2dLayer
   | LinearLayer
@@ -108,13 +117,14 @@ export type LayerSpec =
   | AdaptiveAvgPool2dLayer
   | FlattenLayer
   | DropoutLayer
-  | BatchNorm2dLayer;
+  | BatchNorm2dLayer
+  | ResidualLayer;
 
 export type LayerType = LayerSpec['type'];
 
 export const LAYER_TYPES: readonly LayerType[] = [
   'conv2d', 'linear', 'relu', 'leaky_relu', 'sigmoid', 'tanh', 'gelu', 'silu', 'max_pool2d', 'avg_pool2d',
-  'adaptive_avg_pool2d', 'flatten', 'dropout', 'batch_norm2d',
+  'adaptive_avg_pool2d', 'flatten', 'dropout', 'batch_norm2d', 'residual',
 ];
 
 /** Per-sample input shape [C, H, W], as a dataset describes its images. */

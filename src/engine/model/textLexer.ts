@@ -3,7 +3,7 @@
 
 import { ModelSyntaxError } from './errors';
 
-export type TokenKind = 'name' | 'number' | 'size' | '(' | ')' | ',' | '=' | 'end';
+export type TokenKind = 'name' | 'number' | 'size' | '(' | ')' | ',' | '=' | ';' | 'end';
 
 export interface Token {
   kind: TokenKind;
@@ -34,7 +34,7 @@ export function tokenize(text: string): Token[] {
     }
     const column = at + 1;
     const ch = text[at]!;
-    if (ch === '(' || ch === ')' || ch === ',' || ch === '=') {
+    if (ch === '(' || ch === ')' || ch === ',' || ch === '=' || ch === ';') {
       tokens.push({ kind: ch, text: ch, column });
       at += 1;
       continue;
@@ -58,7 +58,7 @@ export function tokenize(text: string): Token[] {
       continue;
     }
     // A number glued to letters (`3q`, `1.2.3`) lands here too: report the whole word.
-    const word = /[^\s(),=]+/y;
+    const word = /[^\s(),=;]+/y;
     const bad = matchAt(word, text, at)![0];
     const detail = /^[-+.\d]/.test(bad) ? `"${bad}" is not a number or a size like 3x5` : `unexpected character "${ch}"`;
     throw new ModelSyntaxError(column, /^[-+.\d]/.test(bad) ? bad : ch, detail);

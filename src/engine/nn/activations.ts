@@ -9,7 +9,7 @@ import { type Buffer, type ForwardContext, type Layer, type Parameter, layerName
  *  the pair as one fused op (MaxPool2dLayer.forwardAfterRelu). */
 export class ReluLayer<B> implements Layer<B> {
   readonly type = 'relu';
-  constructor(readonly index: number) {}
+  constructor(readonly path: string) {}
   parameters(): Parameter<B>[] { return []; }
   buffers(): Buffer<B>[] { return []; }
   outputShape(input: readonly number[]): number[] { return [...input]; }
@@ -24,9 +24,10 @@ export class ReluLayer<B> implements Layer<B> {
     tape.record(() => {
       if (!x.requiresGrad) return;
       be.setScope({ layer, phase: 'grad-input' });
-      x.grad = tape.temp(n, `${layer}.dInput`);
+      const dX = tape.temp(n, `${layer}.dInput`);
       // PyTorch's threshold_backward masks by the output (y > 0), same as by x > 0.
-      be.reluBackward(n, y, out.grad!, x.grad);
+      be.reluBackward(n, y, out.grad!, dX);
+      tape.addGrad(x, dX);
     });
     return out;
   }
@@ -37,7 +38,7 @@ export class ReluLayer<B> implements Layer<B> {
  *  maximum, where the gradient goes, need not be the tap that wins on the inputs. */
 export class LeakyReluLayer<B> implements Layer<B> {
   readonly type = 'leaky_relu';
-  constructor(readonly index: number, readonly negativeSlope: number) {}
+  constructor(readonly path: string, readonly negativeSlope: number) {}
   parameters(): Parameter<B>[] { return []; }
   buffers(): Buffer<B>[] { return []; }
   outputShape(input: readonly number[]): number[] { return [...input]; }
@@ -52,8 +53,9 @@ export class LeakyReluLayer<B> implements Layer<B> {
     tape.record(() => {
       if (!x.requiresGrad) return;
       be.setScope({ layer, phase: 'grad-input' });
-      x.grad = tape.temp(n, `${layer}.dInput`);
-      be.leakyReluBackward(n, this.negativeSlope, x.data, out.grad!, x.grad);
+      const dX = tape.temp(n, `${layer}.dInput`);
+      be.leakyReluBackward(n, this.negativeSlope, x.data, out.grad!, dX);
+      tape.addGrad(x, dX);
     });
     return out;
   }
@@ -62,7 +64,7 @@ export class LeakyReluLayer<B> implements Layer<B> {
 /** nn.Sigmoid, nn.Tanh, nn.GELU() (exact erf form) and nn.SiLU: one class, `type` is the kind.
  *  The backward reads what PyTorch's does: the output for sigmoid and tanh, the input otherwise. */
 export class SmoothActivationLayer<B> implements Layer<B> {
-  constructor(readonly index: number, readonly type: SmoothActivation) {}
+  constructor(readonly path: string, readonly type: SmoothActivation) {}
   parameters(): Parameter<B>[] { return []; }
   buffers(): Buffer<B>[] { return []; }
   outputShape(input: readonly number[]): number[] { return [...input]; }
@@ -78,8 +80,9 @@ export class SmoothActivationLayer<B> implements Layer<B> {
     tape.record(() => {
       if (!x.requiresGrad) return;
       be.setScope({ layer, phase: 'grad-input' });
-      x.grad = tape.temp(n, `${layer}.dInput`);
-      be.activationBackward(kind, n, savesOutput(kind) ? y : x.data, out.grad!, x.grad);
+      const dX = tape.temp(n, `${layer}.dInput`);
+      be.activationBackward(kind, n, savesOutput(kind) ? y : x.data, out.grad!, dX);
+      tape.addGrad(x, dX);
     });
     return out;
   }

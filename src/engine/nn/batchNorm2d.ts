@@ -14,12 +14,12 @@ export class BatchNorm2dLayer<B> implements Layer<B> {
   /** PyTorch's num_batches_tracked, kept on the CPU (it never enters the math with a momentum). */
   batchesTracked = 0;
 
-  constructor(readonly index: number, readonly channels: number, readonly eps: number, readonly momentum: number, readonly affine: boolean, be: Backend<B>) {
+  constructor(readonly path: string, readonly channels: number, readonly eps: number, readonly momentum: number, readonly affine: boolean, be: Backend<B>) {
     const c = channels;
-    this.weight = new Parameter(`${index}.weight`, [c], be.upload(new Float32Array(c).fill(1), `${index}.weight`), be.zeros(c, `${index}.weight.grad`), 'weight');
-    this.bias = new Parameter(`${index}.bias`, [c], be.zeros(c, `${index}.bias`), be.zeros(c, `${index}.bias.grad`), 'bias');
-    this.runningMean = { name: `${index}.running_mean`, shape: [c], data: be.zeros(c, `${index}.running_mean`) };
-    this.runningVar = { name: `${index}.running_var`, shape: [c], data: be.upload(new Float32Array(c).fill(1), `${index}.running_var`) };
+    this.weight = new Parameter(`${path}.weight`, [c], be.upload(new Float32Array(c).fill(1), `${path}.weight`), be.zeros(c, `${path}.weight.grad`), 'weight');
+    this.bias = new Parameter(`${path}.bias`, [c], be.zeros(c, `${path}.bias`), be.zeros(c, `${path}.bias.grad`), 'bias');
+    this.runningMean = { name: `${path}.running_mean`, shape: [c], data: be.zeros(c, `${path}.running_mean`) };
+    this.runningVar = { name: `${path}.running_var`, shape: [c], data: be.upload(new Float32Array(c).fill(1), `${path}.running_var`) };
   }
 
   /** Without affine, weight stays 1 and bias 0 and neither is learned (nor saved). */
@@ -31,7 +31,7 @@ export class BatchNorm2dLayer<B> implements Layer<B> {
   }
   outputShape(input: readonly number[]): number[] {
     if (input.length !== 4 || input[1] !== this.channels) {
-      throw new Error(`layer ${this.index} batch_norm2d expects (N, ${this.channels}, H, W) but receives (${input.join(', ')})`);
+      throw new Error(`layer ${this.path} batch_norm2d expects (N, ${this.channels}, H, W) but receives (${input.join(', ')})`);
     }
     return [...input];
   }
@@ -57,7 +57,7 @@ export class BatchNorm2dLayer<B> implements Layer<B> {
       // (BatchNorm as the first layer) still gets a scratch buffer for it.
       const dX = tape.temp(x.size, `${layer}.dInput`);
       be.batchNorm2dBackward(g, x.data, out.grad!, this.weight.data, saveMean, saveInvStd, dX, this.weight.grad, this.bias.grad, false);
-      if (x.requiresGrad) x.grad = dX;
+      tape.addGrad(x, dX);
     });
     return out;
   }

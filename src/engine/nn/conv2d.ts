@@ -25,15 +25,15 @@ export class Conv2dLayer<B> implements Layer<B> {
   readonly weight: Parameter<B>;
   readonly bias: Parameter<B> | null;
 
-  constructor(readonly index: number, readonly opts: Conv2dLayerOptions, be: Backend<B>, rng: Random) {
+  constructor(readonly path: string, readonly opts: Conv2dLayerOptions, be: Backend<B>, rng: Random) {
     const groups = opts.groups ?? 1;
     const [kh, kw] = opts.kernelSize;
     const shape = [opts.outChannels, opts.inChannels / groups, kh, kw];
     const fanIn = (opts.inChannels / groups) * kh * kw;
     const count = shape.reduce((a, b) => a * b, 1);
-    this.weight = new Parameter(`${index}.weight`, shape, be.upload(uniformInit(count, fanIn, rng), `${index}.weight`), be.zeros(count, `${index}.weight.grad`), 'weight');
+    this.weight = new Parameter(`${path}.weight`, shape, be.upload(uniformInit(count, fanIn, rng), `${path}.weight`), be.zeros(count, `${path}.weight.grad`), 'weight');
     this.bias = opts.bias
-      ? new Parameter(`${index}.bias`, [opts.outChannels], be.upload(uniformInit(opts.outChannels, fanIn, rng), `${index}.bias`), be.zeros(opts.outChannels, `${index}.bias.grad`), 'bias')
+      ? new Parameter(`${path}.bias`, [opts.outChannels], be.upload(uniformInit(opts.outChannels, fanIn, rng), `${path}.bias`), be.zeros(opts.outChannels, `${path}.bias.grad`), 'bias')
       : null;
   }
 
@@ -79,14 +79,15 @@ export class Conv2dLayer<B> implements Layer<B> {
       const dOut = out.grad!;
       if (x.requiresGrad) {
         be.setScope({ layer, phase: 'grad-input' });
-        x.grad = tape.temp(x.size, `${layer}.dInput`);
+        const dX = tape.temp(x.size, `${layer}.dInput`);
         if (pad) {
           const dPadded = tape.temp(inputElements(g), `${layer}.dPadded`);
           be.conv2dBackwardInput(g, dOut, weight.data, dPadded);
-          be.pad2dBackward(pad, dPadded, x.grad);
+          be.pad2dBackward(pad, dPadded, dX);
         } else {
-          be.conv2dBackwardInput(g, dOut, weight.data, x.grad);
+          be.conv2dBackwardInput(g, dOut, weight.data, dX);
         }
+        tape.addGrad(x, dX);
       }
       be.setScope({ layer, phase: 'grad-weight' });
       be.conv2dBackwardWeight(g, input, dOut, weight.grad, false);

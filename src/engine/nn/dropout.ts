@@ -2,11 +2,11 @@
 // (inverted dropout, as PyTorch); in evaluation, the identity. The mask is kept for backward.
 
 import { Tensor } from '../autograd/tensor';
-import { type Buffer, type ForwardContext, type Layer, type Parameter, layerName } from './layer';
+import { type Buffer, type ForwardContext, type Layer, type Parameter, layerName, pathSeed } from './layer';
 
 export class DropoutLayer<B> implements Layer<B> {
   readonly type = 'dropout';
-  constructor(readonly index: number, readonly p: number) {}
+  constructor(readonly path: string, readonly p: number) {}
   parameters(): Parameter<B>[] { return []; }
   buffers(): Buffer<B>[] { return []; }
   outputShape(input: readonly number[]): number[] { return [...input]; }
@@ -15,7 +15,7 @@ export class DropoutLayer<B> implements Layer<B> {
     if (!training || this.p === 0) {
       const out = new Tensor(x.data, x.shape, true);
       tape.record(() => {
-        if (x.requiresGrad) x.grad = out.grad;
+        tape.addGrad(x, out.grad!);
       });
       return out;
     }
@@ -25,13 +25,14 @@ export class DropoutLayer<B> implements Layer<B> {
     const mask = tape.temp(n, `${layer}.mask`);
     be.setScope({ layer, phase: 'forward' });
     // A different stream per layer and step, reproducible from the run seed.
-    be.dropout(n, this.p, (stepSeed ^ Math.imul(this.index + 1, 0x9e3779b1)) >>> 0, x.data, y, mask);
+    be.dropout(n, this.p, (stepSeed ^ Math.imul(pathSeed(this.path) + 1, 0x9e3779b1)) >>> 0, x.data, y, mask);
     const out = new Tensor(y, x.shape, true);
     tape.record(() => {
       if (!x.requiresGrad) return;
       be.setScope({ layer, phase: 'grad-input' });
-      x.grad = tape.temp(n, `${layer}.dInput`);
-      be.dropoutBackward(n, out.grad!, mask, x.grad);
+      const dX = tape.temp(n, `${layer}.dInput`);
+      be.dropoutBackward(n, out.grad!, mask, dX);
+      tape.addGrad(x, dX);
     });
     return out;
   }

@@ -6,7 +6,7 @@ import type { Buffer, ForwardContext, Layer, Parameter } from './layer';
 
 export class FlattenLayer<B> implements Layer<B> {
   readonly type = 'flatten';
-  constructor(readonly index: number) {}
+  constructor(readonly path: string) {}
   parameters(): Parameter<B>[] { return []; }
   buffers(): Buffer<B>[] { return []; }
   outputShape(input: readonly number[]): number[] {
@@ -16,7 +16,7 @@ export class FlattenLayer<B> implements Layer<B> {
   forward(x: Tensor<B>, { tape }: ForwardContext<B>): Tensor<B> {
     const out = new Tensor(x.data, this.outputShape(x.shape), true);
     tape.record(() => {
-      if (x.requiresGrad) x.grad = out.grad;
+      tape.addGrad(x, out.grad!);
     });
     return out;
   }

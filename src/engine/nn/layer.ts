@@ -37,8 +37,9 @@ export interface Buffer<B> {
 }
 
 export interface Layer<B> {
-  /** Index in the Sequential (PyTorch's state_dict prefix). */
-  readonly index: number;
+  /** PyTorch's state_dict prefix: '3' for layer 3 of the model's nn.Sequential, '4.body.0' for
+   *  the first layer of the body of the residual block at 4 (see nn/residual.ts). */
+  readonly path: string;
   /** PyTorch-style type name: conv2d, relu, max_pool2d, linear, ... */
   readonly type: string;
   parameters(): Parameter<B>[];
@@ -47,4 +48,14 @@ export interface Layer<B> {
   forward(x: Tensor<B>, ctx: ForwardContext<B>): Tensor<B>;
 }
 
-export const layerName = (l: { index: number; type: string }): string => `${l.index}.${l.type}`;
+/** The name kernel timings are grouped by: '3.conv2d', '4.body.0.conv2d'. */
+export const layerName = (l: { path: string; type: string }): string => `${l.path}.${l.type}`;
+
+/** A number per layer path for seeding (dropout masks): a top-level layer's own index, so runs
+ *  from before residual blocks draw the same masks; a nested path hashed (FNV-1a). */
+export function pathSeed(path: string): number {
+  if (/^\d+$/.test(path)) return Number(path);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < path.length; i++) h = Math.imul(h ^ path.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+}

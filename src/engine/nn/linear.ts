@@ -13,11 +13,11 @@ export class LinearLayer<B> implements Layer<B> {
   readonly weight: Parameter<B>;
   readonly bias: Parameter<B> | null;
 
-  constructor(readonly index: number, readonly inFeatures: number, readonly outFeatures: number, withBias: boolean, be: Backend<B>, rng: Random) {
+  constructor(readonly path: string, readonly inFeatures: number, readonly outFeatures: number, withBias: boolean, be: Backend<B>, rng: Random) {
     const count = inFeatures * outFeatures;
-    this.weight = new Parameter(`${index}.weight`, [outFeatures, inFeatures], be.upload(uniformInit(count, inFeatures, rng), `${index}.weight`), be.zeros(count, `${index}.weight.grad`), 'weight');
+    this.weight = new Parameter(`${path}.weight`, [outFeatures, inFeatures], be.upload(uniformInit(count, inFeatures, rng), `${path}.weight`), be.zeros(count, `${path}.weight.grad`), 'weight');
     this.bias = withBias
-      ? new Parameter(`${index}.bias`, [outFeatures], be.upload(uniformInit(outFeatures, inFeatures, rng), `${index}.bias`), be.zeros(outFeatures, `${index}.bias.grad`), 'bias')
+      ? new Parameter(`${path}.bias`, [outFeatures], be.upload(uniformInit(outFeatures, inFeatures, rng), `${path}.bias`), be.zeros(outFeatures, `${path}.bias.grad`), 'bias')
       : null;
   }
 
@@ -29,8 +29,8 @@ export class LinearLayer<B> implements Layer<B> {
   }
 
   outputShape(input: readonly number[]): number[] {
-    if (input.length !== 2) throw new Error(`layer ${this.index} linear receives a ${input.slice(1).join('×')} feature map: add flatten before it`);
-    if (input[1] !== this.inFeatures) throw new Error(`layer ${this.index} linear expects ${this.inFeatures} inputs but receives ${input[1]}`);
+    if (input.length !== 2) throw new Error(`layer ${this.path} linear receives a ${input.slice(1).join('×')} feature map: add flatten before it`);
+    if (input[1] !== this.inFeatures) throw new Error(`layer ${this.path} linear expects ${this.inFeatures} inputs but receives ${input[1]}`);
     return [input[0]!, this.outFeatures];
   }
 
@@ -48,8 +48,9 @@ export class LinearLayer<B> implements Layer<B> {
       const dOut = out.grad!;
       if (x.requiresGrad) {
         be.setScope({ layer, phase: 'grad-input' });
-        x.grad = tape.temp(n * inFeatures, `${layer}.dInput`);
-        be.gemm(linearGradInputGemm(n, inFeatures, outFeatures), dOut, weight.data, x.grad);
+        const dX = tape.temp(n * inFeatures, `${layer}.dInput`);
+        be.gemm(linearGradInputGemm(n, inFeatures, outFeatures), dOut, weight.data, dX);
+        tape.addGrad(x, dX);
       }
       be.setScope({ layer, phase: 'grad-weight' });
       be.gemm(linearGradWeightGemm(n, inFeatures, outFeatures, false), dOut, x.data, weight.grad);

@@ -10,7 +10,7 @@ const shapeOf = (g: Pool2dGeometry): number[] => [g.batch, g.channels, g.outHeig
 
 export class MaxPool2dLayer<B> implements Layer<B> {
   readonly type = 'max_pool2d';
-  constructor(readonly index: number, readonly opts: Pool2dOptions) {}
+  constructor(readonly path: string, readonly opts: Pool2dOptions) {}
   parameters(): Parameter<B>[] { return []; }
   buffers(): Buffer<B>[] { return []; }
   outputShape(input: readonly number[]): number[] { return shapeOf(pool2dGeometry(input, this.opts)); }
@@ -39,10 +39,11 @@ export class MaxPool2dLayer<B> implements Layer<B> {
     tape.record(() => {
       if (!x.requiresGrad) return;
       be.setScope({ layer, phase: 'grad-input' });
-      x.grad = tape.temp(poolInputElements(g), `${layer}.dInput`);
+      const dX = tape.temp(poolInputElements(g), `${layer}.dInput`);
       // The ReLU's backward masks by its output; at each window's winning tap that is > 0 or NaN
       // exactly when y is, so y serves as the mask.
-      be.maxPool2dBackward(g, out.grad!, argmax, x.grad, relu ? y : null);
+      be.maxPool2dBackward(g, out.grad!, argmax, dX, relu ? y : null);
+      tape.addGrad(x, dX);
     });
     return out;
   }
@@ -50,7 +51,7 @@ export class MaxPool2dLayer<B> implements Layer<B> {
 
 export class AvgPool2dLayer<B> implements Layer<B> {
   readonly type = 'avg_pool2d';
-  constructor(readonly index: number, readonly opts: Pool2dOptions) {}
+  constructor(readonly path: string, readonly opts: Pool2dOptions) {}
   parameters(): Parameter<B>[] { return []; }
   buffers(): Buffer<B>[] { return []; }
   outputShape(input: readonly number[]): number[] { return shapeOf(pool2dGeometry(input, this.opts)); }
@@ -65,8 +66,9 @@ export class AvgPool2dLayer<B> implements Layer<B> {
     tape.record(() => {
       if (!x.requiresGrad) return;
       be.setScope({ layer, phase: 'grad-input' });
-      x.grad = tape.temp(poolInputElements(g), `${layer}.dInput`);
-      be.avgPool2dBackward(g, out.grad!, x.grad);
+      const dX = tape.temp(poolInputElements(g), `${layer}.dInput`);
+      be.avgPool2dBackward(g, out.grad!, dX);
+      tape.addGrad(x, dX);
     });
     return out;
   }
@@ -78,7 +80,7 @@ export class AvgPool2dLayer<B> implements Layer<B> {
  *  pool whose window is the plane (avg_pool2d.wgsl, and its backward spreads dY/(H·W)). */
 export class AdaptiveAvgPool2dLayer<B> implements Layer<B> {
   readonly type = 'adaptive_avg_pool2d';
-  constructor(readonly index: number) {}
+  constructor(readonly path: string) {}
   parameters(): Parameter<B>[] { return []; }
   buffers(): Buffer<B>[] { return []; }
   outputShape(input: readonly number[]): number[] { return shapeOf(globalPoolGeometry(input)); }
@@ -93,8 +95,9 @@ export class AdaptiveAvgPool2dLayer<B> implements Layer<B> {
     tape.record(() => {
       if (!x.requiresGrad) return;
       be.setScope({ layer, phase: 'grad-input' });
-      x.grad = tape.temp(poolInputElements(g), `${layer}.dInput`);
-      be.avgPool2dBackward(g, out.grad!, x.grad);
+      const dX = tape.temp(poolInputElements(g), `${layer}.dInput`);
+      be.avgPool2dBackward(g, out.grad!, dX);
+      tape.addGrad(x, dX);
     });
     return out;
   }

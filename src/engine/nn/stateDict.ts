@@ -1,4 +1,5 @@
-// A Sequential's state_dict in PyTorch's naming, out of and back into the device.
+// A Sequential's state_dict in PyTorch's naming, out of and back into the device: every leaf
+// layer of the tree (residual blocks included), in the order PyTorch's state_dict lists them.
 
 import type { Backend } from '../backend';
 import type { NamedTensor } from '../train/types';
@@ -7,11 +8,11 @@ import type { Sequential } from './sequential';
 
 export async function readStateDict<B>(model: Sequential<B>, be: Backend<B>): Promise<NamedTensor[]> {
   const out: NamedTensor[] = [];
-  for (const layer of model.layers) {
+  for (const { layer } of model.modules()) {
     for (const t of [...layer.parameters(), ...layer.buffers()]) {
       out.push({ name: t.name, shape: [...t.shape], data: Float32Array.from(await be.read(t.data)) });
     }
-    if (layer instanceof BatchNorm2dLayer) out.push({ name: `${layer.index}.num_batches_tracked`, shape: [], data: Float32Array.of(layer.batchesTracked) });
+    if (layer instanceof BatchNorm2dLayer) out.push({ name: `${layer.path}.num_batches_tracked`, shape: [], data: Float32Array.of(layer.batchesTracked) });
   }
   return out;
 }
@@ -19,13 +20,13 @@ export async function readStateDict<B>(model: Sequential<B>, be: Backend<B>): Pr
 /** Replace the model's weights with a checkpoint's; every tensor must be there with its shape. */
 export function loadStateDict<B>(model: Sequential<B>, be: Backend<B>, tensors: readonly NamedTensor[]): void {
   const byName = new Map(tensors.map((t) => [t.name, t]));
-  for (const layer of model.layers) {
+  for (const { layer } of model.modules()) {
     for (const t of [...layer.parameters(), ...layer.buffers()]) {
       const old = t.data;
       t.data = be.upload(pick(byName, t.name, t.shape), t.name);
       be.release(old);
     }
-    if (layer instanceof BatchNorm2dLayer) layer.batchesTracked = byName.get(`${layer.index}.num_batches_tracked`)?.data[0] ?? 0;
+    if (layer instanceof BatchNorm2dLayer) layer.batchesTracked = byName.get(`${layer.path}.num_batches_tracked`)?.data[0] ?? 0;
   }
 }
 

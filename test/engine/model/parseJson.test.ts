@@ -90,7 +90,7 @@ describe('JSON errors name the path', () => {
     [model([]), 'model JSON: layers: a model needs at least one layer'],
     [model([{ type: 'conv' }]), 'model JSON: layers[0].type: unknown layer type "conv" (did you mean conv2d?)'],
     [model([{ type: 'relu' }, 'relu']), 'model JSON: layers[1]: expected an object with a "type"'],
-    [model([{ out_features: 3 }]), 'model JSON: layers[0].type: expected one of conv2d, linear, relu, leaky_relu, sigmoid, tanh, gelu, silu, max_pool2d, avg_pool2d, adaptive_avg_pool2d, flatten, dropout, batch_norm2d'],
+    [model([{ out_features: 3 }]), 'model JSON: layers[0].type: expected one of conv2d, linear, relu, leaky_relu, sigmoid, tanh, gelu, silu, max_pool2d, avg_pool2d, adaptive_avg_pool2d, flatten, dropout, batch_norm2d, residual'],
     [model([{ type: 'conv2d', out_channels: 8, kernel_size: 3, strides: 2 }]), 'model JSON: layers[0]: Unrecognized key: "strides"'],
     [model([{ type: 'conv2d', out_channels: 8, kernel_size: '3' }]), 'model JSON: layers[0].kernel_size: expected an integer or a pair [h, w]'],
     [model([{ type: 'conv2d', out_channels: 8, kernel_size: 3, padding: 'full' }]), "model JSON: layers[0].padding: expected an integer, a pair [h, w], 'same' or 'valid'"],

@@ -1,5 +1,6 @@
 // Whole-model finite-difference checks of the layers of the second round, wired through the
-// tape exactly as training runs them: smooth activations, gap, conv padding modes, label smoothing.
+// tape exactly as training runs them: smooth activations, gap, conv padding modes, residual blocks
+// (fan-out: gradients summed), label smoothing.
 
 import { describe, expect, it } from 'vitest';
 import { gradCheck } from './gradcheck';
@@ -14,6 +15,18 @@ describe('model gradients against central finite differences (CPU, float64)', ()
   ] as const)('%s', (_name, text, input) => {
     const r = gradCheck(text, [...input], { batch: 2 });
     expect(r.checked).toBeGreaterThan(50);
+    expect(r.worstRelative, r.where).toBeLessThan(1e-5);
+  });
+
+  // Residual blocks: the block input is used twice, so its gradient is the sum of both branches'.
+  it.each([
+    ['identity shortcut', 'conv(3,3,p=1) res(conv(3,3,p=1) bn relu conv(3,3,p=1) bn) relu flatten linear(3)', [2, 4, 4]],
+    ['projection shortcut', 'conv(2,3,p=1) res(conv(4,3,s=2,p=1) bn relu conv(4,3,p=1) ; conv(4,1,s=2) bn) gap flatten linear(3)', [1, 5, 5]],
+    ['nested blocks and a block first', 'res(res(conv(2,3,p=1) tanh) silu res(conv(2,1) ; conv(2,3,p=1))) flatten linear(3)', [2, 3, 3]],
+    ['an identity path through flatten and dropout(0)', 'conv(2,3) flatten res(dropout(0)) res(linear(8) gelu) linear(3)', [1, 4, 4]],
+    ['a block whose body ends in relu (its mask reads the body output)', 'conv(3,3,p=1) res(conv(3,3,p=1) relu) res(relu maxpool(3,s=1,p=1)) flatten linear(3)', [1, 4, 4]],
+  ] as const)('residual: %s', (_name, text, input) => {
+    const r = gradCheck(text, [...input], { batch: 2 });
     expect(r.worstRelative, r.where).toBeLessThan(1e-5);
   });
 

@@ -8,10 +8,9 @@ import type { GpuTensor } from '../gpuTensor';
 import type { WebGpuBackend } from '../webgpuBackend';
 
 export async function tuneModel(be: WebGpuBackend, model: Sequential<GpuTensor> | Sequential<unknown>, input: readonly number[]): Promise<void> {
-  let shape = [...input];
-  for (const layer of model.layers) {
+  // Every conv of the tree (inside residual blocks too), at the input shape it receives.
+  for (const { layer, input: shape } of (model as Sequential<unknown>).modules(input)) {
     if (layer.type === 'conv2d') await be.tuneConv((layer as Conv2dLayer<unknown>).geometry(shape));
-    shape = layer.outputShape(shape);
   }
   await be.saveTuning();
 }

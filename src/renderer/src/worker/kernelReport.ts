@@ -9,6 +9,7 @@ import type { Conv2dGeometry } from '../../../engine/conv/geometry';
 import type { GemmSpec } from '../../../engine/gemm';
 import { type Layer, layerName } from '../../../engine/nn/layer';
 import type { Conv2dLayer } from '../../../engine/nn/conv2d';
+import { modulesOf } from '../../../engine/nn/layerList';
 import type { TuneChoice } from '../../../engine/webgpu/autotune/autotuner';
 import { gemmProblemKey } from '../../../engine/webgpu/autotune/gemmTuning';
 import { CONV_PHASES, type ConvPhase, convProblemKey } from '../../../engine/webgpu/ops/convAlgorithmsChoice';
@@ -33,13 +34,10 @@ const GEMM_OF: Record<ConvPhase, (g: Conv2dGeometry) => GemmSpec> = {
 /** Each conv layer with its geometry for a batch of `input` ([N, C, H, W]), walking the shapes
  *  as tuneModel does. */
 export function convLayersOf(layers: readonly Layer<unknown>[], input: readonly number[]): ConvLayerProblem[] {
-  const found: ConvLayerProblem[] = [];
-  let shape = [...input];
-  layers.forEach((layer, i) => {
-    if (layer.type === 'conv2d') found.push({ layer: layerName(layer), geometry: (layer as Conv2dLayer<unknown>).geometry(shape), readsImages: i === 0 });
-    shape = layer.outputShape(shape);
-  });
-  return found;
+  // Every conv of the tree, residual blocks included, at the input shape it receives.
+  return modulesOf(layers, input)
+    .filter(({ layer }) => layer.type === 'conv2d')
+    .map(({ layer, input: shape, readsModelInput }) => ({ layer: layerName(layer), geometry: (layer as Conv2dLayer<unknown>).geometry(shape), readsImages: readsModelInput }));
 }
 
 /** A copy with exactly the fields the protocol carries (a cached entry may hold more). */

@@ -1,5 +1,5 @@
 // ONNX export of the layers beyond the first round (sigmoid, tanh, gelu, silu, global average
-// pooling, conv padding modes): onnxruntime must reproduce the engine's logits.
+// pooling, conv padding modes, residual blocks as Add nodes): onnxruntime must reproduce the engine's logits.
 
 import { describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-node';
@@ -16,6 +16,7 @@ const MODELS: Array<[string, string, [number, number, number]]> = [
   ['global average pooling', 'conv(8,3,p=1) bn relu conv(12,3,s=2,p=1) relu gap flatten linear(4)', [3, 9, 10]],
   ['reflect padding', 'conv(4,3,p=2,pm=reflect) relu conv(4,2x3,p=same,pm=reflect,bias=false) flatten linear(3)', [2, 5, 6]],
   ['replicate padding', 'conv(4,3,p=3,pm=replicate) relu conv(4,3,s=2,p=1x2,pm=replicate,g=2) flatten linear(3)', [2, 4, 5]],
+  ['residual blocks (identity, projection, nested)', 'conv(8,3,p=1) bn relu res(conv(8,3,p=1,bias=false) bn relu conv(8,3,p=1) bn) relu res(conv(16,3,s=2,p=1) bn ; conv(16,1,s=2) bn) relu res(res(conv(16,3,p=1) tanh)) gap flatten linear(4)', [3, 9, 8]],
   ['circular padding', 'conv(4,3,p=1,pm=circular) relu conv(4,2,p=same,pm=circular) conv(4,3,p=2x1,pm=circular,d=2) flatten linear(3)', [1, 6, 5]],
 ];
 

@@ -6,7 +6,7 @@
 // to see the shapes of every layer before it (that is how they find out what to change), so the
 // layers before the failing one are inferred again on their own.
 
-import { ModelShapeError, buildLayer, inferShapes, MODEL_FORMAT } from '../../../../engine/model';
+import { ModelShapeError, ModelSyntaxError, buildLayer, formatLayer, inferShapes, parseTextLayers, MODEL_FORMAT } from '../../../../engine/model';
 import type { GemmSummary, InputShape, LayerShape, LayerSpec, LayerType, ModelSpec } from '../../../../engine/model';
 
 export interface ModelAnalysis {
@@ -71,6 +71,9 @@ export function defaultLayer(type: LayerType): LayerSpec {
       return buildLayer({ type });
     case 'batch_norm2d':
       return buildLayer({ type });
+    case 'residual':
+      // A basic block; keeps the shape when its input has 16 channels (a ResNet's first stage).
+      return parseTextLayers('res(conv(16,3,p=1,bias=false) bn relu conv(16,3,p=1,bias=false) bn)').map(buildLayer)[0]!;
   }
 }
 
@@ -89,7 +92,27 @@ export const LAYER_LABELS: Record<LayerType, string> = {
   flatten: 'Flatten',
   dropout: 'Dropout',
   batch_norm2d: 'BatchNorm2d',
+  residual: 'Residual',
 };
+
+/** A residual block's inner text, as its editor shows it: `BODY` or `BODY ; SHORTCUT`. */
+export function blockText(layer: LayerSpec & { type: 'residual' }): string {
+  return formatLayer(layer).replace(/^res\(/, '').replace(/\)$/, '');
+}
+
+/** The block that inner text describes; throws the parser's message (columns count from the
+ *  start of the inner text). */
+export function blockFromText(text: string): LayerSpec {
+  const prefix = 'res(';
+  try {
+    const [layer, ...rest] = parseTextLayers(`${prefix}${text})`).map(buildLayer);
+    if (rest.length > 0 || layer?.type !== 'residual') throw new Error('write the layers of one block: BODY or BODY ; SHORTCUT');
+    return layer;
+  } catch (e) {
+    if (e instanceof ModelSyntaxError) throw new Error(`at column ${Math.max(1, e.column - prefix.length)}: ${e.detail}`);
+    throw e;
+  }
+}
 
 /** BLAS-style transpose flags, as the original write-up prints them: gemm('n', 't', ...). */
 export function transLabel(g: Pick<GemmSummary, 'transA' | 'transB'>): string {

@@ -57,6 +57,8 @@ export const LAYER_FIELDS: Record<LayerType, FieldDef[]> = {
   ],
   flatten: [],
   dropout: [{ key: 'p', label: 'p', kind: 'number', help: 'Probability of zeroing an element (0..1)' }],
+  // Edited as text (LayerEditor: the block's BODY ; SHORTCUT), not as fields.
+  residual: [],
   batch_norm2d: [
     { key: 'eps', label: 'eps', kind: 'number', help: 'Added to the variance for stability' },
     { key: 'momentum', label: 'momentum', kind: 'number', help: 'Running-statistics momentum (0..1)' },
