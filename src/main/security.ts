@@ -6,10 +6,12 @@ import { APP_ORIGIN } from './appScheme';
 /**
  * webPreferences for every Conv Lab window. The renderer shows data from user files and is
  * treated as untrusted: no Node, a sandboxed preload, and an isolated world between them.
+ * `devTools: false` (packaged builds) also refuses DevTools opened any other way than the menu.
  */
-export function secureWebPreferences(preloadPath: string) {
+export function secureWebPreferences(preloadPath: string, options: { devTools?: boolean } = {}) {
   return {
     preload: preloadPath,
+    devTools: options.devTools ?? true,
     contextIsolation: true,
     sandbox: true,
     nodeIntegration: false,
