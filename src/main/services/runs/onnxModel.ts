@@ -76,7 +76,7 @@ export function exportOnnx(spec: ModelSpec, weights: readonly OnnxWeight[], prod
     producer_name: 'Conv Lab',
     producer_version: producerVersion,
     opset_import: [{ domain: '', version: OPSET }],
-    // Readable by onnxruntime's session.modelMetadata / onnx.load(...).metadata_props.
+    // What onnx.load(path).metadata_props lists; Conv Lab writes its preprocessing there.
     metadata_props: Object.entries(metadata).map(([key, value]) => ({ key, value })),
     graph: {
       name: 'convlab_sequential',
