@@ -117,15 +117,10 @@ export function parseTrainOptions(argv: string[]): TrainOptions {
   };
 }
 
-/** A model text, a preset id or a JSON file, for the dataset's input shape. */
-export function resolveModel(model: string, input: [number, number, number]): ModelSpec {
-  if (MODEL_PRESETS.some((p) => p.id === model)) {
-    const spec = presetSpec(model);
-    if (spec.input.join() !== input.join()) {
-      throw new Error(`preset "${model}" is made for ${spec.input.join('×')} inputs but the dataset has ${input.join('×')} images`);
-    }
-    return spec;
-  }
+/** A model text, a preset id or a JSON file, for the dataset's input shape (and class count, for a preset). */
+export function resolveModel(model: string, input: [number, number, number], classes = 10): ModelSpec {
+  // A preset takes the dataset's image shape and class count (its last linear is sized to them).
+  if (MODEL_PRESETS.some((p) => p.id === model)) return presetSpec(model, input, classes);
   if (model.endsWith('.json') && existsSync(model)) {
     const spec = parseJson(readFileSync(model, 'utf8'));
     if (spec.input.join() !== input.join()) throw new Error(`${model} is made for ${spec.input.join('×')} inputs but the dataset has ${input.join('×')} images`);

@@ -11,5 +11,5 @@ export { canonicalJson, sameModel } from './canonicalJson';
 export { formatText, formatLayer } from './formatText';
 export { inferShapes, leafShapes } from './infer';
 export type { ColumnMatrix, GemmSummary, LayerGemms, LayerShape, ModelShapes, ParamTensor } from './infer';
-export { MODEL_PRESETS, presetSpec } from './presets';
+export { MODEL_PRESETS, findPreset, presetSpec, presetText } from './presets';
 export type { ModelPreset } from './presets';

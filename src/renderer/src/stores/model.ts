@@ -9,7 +9,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
 import {
-  MODEL_PRESETS, buildLayer, canonicalJson, formatText, parseJson, parseTextLayers,
+  MODEL_PRESETS, buildLayer, canonicalJson, formatText, parseJson, parseTextLayers, presetSpec, presetText,
   type InputShape, type LayerInit, type LayerSpec, type LayerType, type ModelSpec,
 } from '../../../engine/model';
 import { analyseModel, defaultLayer, modelSpec } from '../components/model/analysis';
@@ -52,12 +52,16 @@ export const useModelStore = defineStore('model', () => {
   const text = computed(() => formatText(spec.value));
   const canonical = computed(() => (layers.value.length > 0 ? canonicalJson(spec.value) : ''));
 
-  // The model follows the dataset chosen for training: its images are the model's input.
+  // The model follows the dataset chosen for training: its images are the model's input, and a
+  // preset still as loaded is rebuilt for its class count.
   const datasets = useDatasetsStore();
+  const classes = computed(() => datasets.selected?.classes.length ?? 10);
   watch(
     () => datasets.selected,
     (d) => {
-      if (d) input.value = [d.channels, d.height, d.width];
+      if (!d) return;
+      input.value = [d.channels, d.height, d.width];
+      if (presetId.value !== null) loadPreset(presetId.value);
     },
     { immediate: true },
   );
@@ -75,10 +79,17 @@ export const useModelStore = defineStore('model', () => {
     presetId.value = null;
   }
 
+  /** The preset for the selected dataset: its input shape and class count. A preset that does
+   *  not fit the images (too small for its pooling) is still loaded, and its first misfit layer
+   *  shows the shape error as for any model. */
   function loadPreset(id: string): void {
     const preset = MODEL_PRESETS.find((p) => p.id === id);
     if (!preset) throw new Error(`Unknown preset "${id}"`);
-    layers.value = parseTextLayers(preset.text).map(buildLayer);
+    try {
+      layers.value = presetSpec(id, input.value, classes.value).layers;
+    } catch {
+      layers.value = parseTextLayers(presetText(preset, classes.value)).map(buildLayer);
+    }
     presetId.value = id;
   }
 
