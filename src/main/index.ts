@@ -14,6 +14,7 @@ import { APP_ENTRY_URL, handleAppScheme, registerAppScheme } from './appScheme';
 import { applyGpuSwitches } from './gpuSwitches';
 import { registerAppIpc } from './ipc/app';
 import { registerDatasetsIpc } from './ipc/datasets';
+import { registerImagesIpc } from './ipc/images';
 import { dialogPathPicker } from './ipc/dialogs';
 import { sendLabEvent } from './ipc/events';
 import { assertAllMethodsHandled, createLabIpcRegistry } from './ipc/register';
@@ -85,6 +86,7 @@ async function start(): Promise<void> {
   app.on('will-quit', () => service.cancelAll());
   registerDatasetsIpc(registry, service);
   registerRunsIpc(registry, service);
+  registerImagesIpc(registry, service);
   registerSettingsIpc(registry, service);
   assertAllMethodsHandled(registry, labMethodNames());
 

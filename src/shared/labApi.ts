@@ -69,6 +69,17 @@ export interface DatasetSamplesResult {
   images: Uint8Array;
 }
 
+/** Chosen images of a dataset: image i is images[i·C·H·W, (i+1)·C·H·W), its class labels[i]. */
+export interface DatasetImagesResult {
+  id: string;
+  classes: string[];
+  channels: number;
+  height: number;
+  width: number;
+  images: Uint8Array;
+  labels: number[];
+}
+
 /**
  * Options shared by every import. `importId` is chosen by the caller (the renderer), so it can
  * match progress events and cancel the import before the call has answered.
@@ -142,6 +153,8 @@ export interface DatasetsDomain {
   tensors(id: string): Promise<DatasetTensors>;
   /** The first `perClass` images of every class; `id` may also be 'builtin:fashion-mnist-mini'. */
   samples(id: string, perClass: number): Promise<DatasetSamplesResult>;
+  /** The images at these indices (at most 4096), in that order: a gallery, an image to inspect. */
+  images(id: string, indices: number[]): Promise<DatasetImagesResult>;
   /** Resolves null when the user closes the dialog without choosing. */
   importFolder(request: ImportFolderRequest): Promise<ImportOutcome | null>;
   importIdx(request: ImportIdxRequest): Promise<ImportOutcome | null>;
@@ -233,6 +246,42 @@ export interface CheckpointTensorBytes {
   data: Uint8Array;
 }
 
+/** A run as a model to compute with: its spec, one checkpoint's weights, how to feed it. */
+export interface RunModelContents {
+  runId: string;
+  /** The checkpoint used: the one asked for, else the run's best, else its newest. */
+  checkpoint: string;
+  /** The full model spec (convlab-model/1 JSON). */
+  spec: unknown;
+  tensors: CheckpointTensorBytes[];
+  preprocessing: Preprocessing;
+  /** Set when the preprocessing was reconstructed from the dataset (runs made before it was recorded). */
+  preprocessingNote?: string;
+}
+
+/** Labelled images to evaluate a run on, prepared by the host: at the model's input size, labels
+ *  in the run's class order (see runs.evalData). Index arrays are little-endian uint32 bytes. */
+export interface EvalDataTensors {
+  id: string;
+  name: string;
+  split: 'validation' | 'all';
+  channels: number;
+  height: number;
+  width: number;
+  images: Uint8Array;
+  labels: Uint8Array;
+  indices: Uint8Array;
+  note?: string;
+}
+
+/** An image as a model takes it, from a file's bytes (see images.prepare). */
+export interface PreparedImage {
+  name: string;
+  /** uint8 CHW pixels at the preprocessing's input size. */
+  pixels: Uint8Array;
+  original: { width: number; height: number; channels: number };
+}
+
 /** A stored checkpoint's tensors and its safetensors metadata. */
 export interface CheckpointContents {
   name: string;
@@ -266,6 +315,11 @@ export interface RunsDomain {
   evaluations(id: string): Promise<EvaluationSummary[]>;
   /** One stored evaluation, with its confusion matrix and per-image predictions. */
   evaluation(id: string, name: string): Promise<EvaluationReport>;
+  /** The run's model with one checkpoint (default: best, else the newest) and its preprocessing. */
+  model(id: string, checkpoint?: string): Promise<RunModelContents>;
+  /** The images to evaluate the run on: its validation split, or all of a stored dataset with the
+   *  same classes (matched by name), fitted to the model's input. */
+  evalData(id: string, dataset?: string): Promise<EvalDataTensors>;
   get(id: string): Promise<RunManifest>;
   metrics(id: string): Promise<MetricsRecord[]>;
   checkpoints(id: string): Promise<CheckpointSummary[]>;
@@ -289,6 +343,14 @@ export interface Settings {
   defaultLearningRate: number;
   /** Thumbnails per class in the dataset view. */
   samplesPerClass: number;
+}
+
+// --- images ---
+
+export interface ImagesDomain {
+  /** Decodes an image file's bytes (PNG, JPEG, BMP, WebP) and fits it as the preprocessing says:
+   *  what the model will see. A file that is not a readable image is refused with the reason. */
+  prepare(file: { name: string; bytes: Uint8Array }, preprocessing: Preprocessing): Promise<PreparedImage>;
 }
 
 export interface SettingsDomain {
@@ -319,6 +381,7 @@ export interface LabApi {
   app: AppDomain;
   datasets: DatasetsDomain;
   runs: RunsDomain;
+  images: ImagesDomain;
   settings: SettingsDomain;
   events: LabEventsDomain;
 }
@@ -359,6 +422,7 @@ export const LAB_METHODS: { readonly [D in LabDomain]: { readonly [M in keyof La
     get: true,
     tensors: true,
     samples: true,
+    images: true,
     importFolder: true,
     importIdx: true,
     importCifar10: true,
@@ -378,6 +442,8 @@ export const LAB_METHODS: { readonly [D in LabDomain]: { readonly [M in keyof La
     saveEvaluation: true,
     evaluations: true,
     evaluation: true,
+    model: true,
+    evalData: true,
     get: true,
     metrics: true,
     checkpoints: true,
@@ -388,6 +454,7 @@ export const LAB_METHODS: { readonly [D in LabDomain]: { readonly [M in keyof La
     compare: true,
     export: true,
   },
+  images: { prepare: true },
   settings: { get: true, set: true },
 };
 

@@ -22,6 +22,8 @@ export const MAX_COMPARE_RUNS = 16;
 
 /** Metrics records per runs.appendMetrics call; the UI sends a batch every ~500 ms, far fewer. */
 export const MAX_METRICS_PER_CALL = 5000;
+/** Bytes of one image file sent to images.prepare. */
+export const MAX_IMAGE_FILE_BYTES = 64 * 2 ** 20;
 /** Tensors per checkpoint: a state_dict of a small CNN has tens; this only bounds a bad caller. */
 export const MAX_CHECKPOINT_TENSORS = 4096;
 
@@ -134,6 +136,7 @@ export function labArgSchemas(host: LabHostKind): LabArgSchemas {
     'datasets.get': z.tuple([datasetId]),
     'datasets.tensors': z.tuple([datasetRef]),
     'datasets.samples': z.tuple([datasetRef, z.number().int().min(1).max(256)]),
+    'datasets.images': z.tuple([datasetRef, z.array(z.number().int().min(0)).max(4096)]),
     'datasets.importFolder': z.tuple([paths.importFolder]),
     'datasets.importIdx': z.tuple([paths.importIdx]),
     'datasets.importCifar10': z.tuple([paths.importCifar10]),
@@ -156,6 +159,12 @@ export function labArgSchemas(host: LabHostKind): LabArgSchemas {
     'runs.saveEvaluation': z.tuple([runId, evaluationName, evaluationSchema]),
     'runs.evaluations': z.tuple([runId]),
     'runs.evaluation': z.tuple([runId, evaluationName]),
+    'runs.model': z.tuple([runId, checkpointName.optional()]),
+    'runs.evalData': z.tuple([runId, datasetRef.optional()]),
+    'images.prepare': z.tuple([
+      z.strictObject({ name: z.string().min(1).max(1024), bytes: z.instanceof(Uint8Array).refine((b) => b.byteLength <= MAX_IMAGE_FILE_BYTES, `an image file can be at most ${MAX_IMAGE_FILE_BYTES / 2 ** 20} MiB`) }),
+      preprocessingSchema,
+    ]),
     'runs.get': z.tuple([runId]),
     'runs.metrics': z.tuple([runId]),
     'runs.checkpoints': z.tuple([runId]),

@@ -39,6 +39,10 @@ import { metricsToCsv } from './runs/exportCsv';
 import { exportableSafetensors } from './runs/exportSafetensors';
 import { runAsOnnx } from './runs/exportOnnx';
 import { readSettings, writeSettings } from './settings';
+import { datasetImages } from './datasets/datasetImages';
+import { loadEvalData } from './evalData';
+import { prepareImageBytes } from './images/prepareImages';
+import { loadRunModel } from './runs/runModel';
 import { toFloat32 } from '../../shared/formats/safetensors';
 
 export interface FileFilter {
@@ -164,6 +168,7 @@ export function createLabService(opts: LabServiceOptions): LabService {
           ...(d.fit ? { fit: d.fit } : {}),
         };
       },
+      images: (id, indices) => datasetImages(home, id, indices, { dataRoot: opts.dataRoot }),
       async samples(id, perClass) {
         const s = await datasetSamples(home, id, perClass, { dataRoot: opts.dataRoot });
         const size = s.channels * s.height * s.width;
@@ -285,6 +290,23 @@ export function createLabService(opts: LabServiceOptions): LabService {
         await writer.flush();
         return writer.finish(status, summary);
       },
+      async model(id, checkpoint) {
+        const m = await loadRunModel(store, id, checkpoint, { dataRoot: opts.dataRoot });
+        return {
+          runId: id, checkpoint: m.checkpoint, spec: m.spec, preprocessing: m.preprocessing,
+          tensors: m.weights.map((t) => ({ name: t.name, shape: t.shape, data: new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength) })),
+          ...(m.preprocessingNote ? { preprocessingNote: m.preprocessingNote } : {}),
+        };
+      },
+      async evalData(id, dataset) {
+        const m = await loadRunModel(store, id, undefined, { dataRoot: opts.dataRoot });
+        const d = await loadEvalData(home, { datasetId: m.manifest.dataset.id, preprocessing: m.preprocessing }, dataset, { dataRoot: opts.dataRoot, workers: opts.workers });
+        const [channels, height, width] = m.preprocessing.input;
+        return {
+          id: d.id, name: d.name, split: d.split, channels, height, width, images: exactBytes(d.images), labels: exactBytes(d.labels),
+          indices: exactBytes(new Uint8Array(d.indices.buffer, d.indices.byteOffset, d.indices.byteLength)), ...(d.note ? { note: d.note } : {}),
+        };
+      },
       saveEvaluation: (id, name, report) => store.saveEvaluation(id, name, report),
       evaluations: (id) => store.listEvaluations(id),
       evaluation: (id, name) => store.readEvaluation(id, name),
@@ -328,6 +350,17 @@ export function createLabService(opts: LabServiceOptions): LabService {
         await checkExportTarget(target, overwrite);
         await writeFileAtomic(target, data);
         return { path: target, bytes: data.byteLength, ...(used ? { checkpoint: used } : {}) };
+      },
+    },
+
+    images: {
+      async prepare(file, preprocessing) {
+        try {
+          const { pixels, original } = await prepareImageBytes(file.bytes, preprocessing);
+          return { name: file.name, pixels, original };
+        } catch (e) {
+          throw new Error(`${file.name} cannot be used: ${(e as Error).message}`, { cause: e });
+        }
       },
     },
 

@@ -24,6 +24,8 @@ import type { ConvPhase } from '../../../engine/webgpu/ops/convAlgorithmsChoice'
 import { labMethodNames } from '../../../shared/labApi';
 import { RUN_ID_PATTERN } from '../../../shared/runFormat';
 import type { LabCall, LabReply } from '../lab/workerLab';
+import { CHECKPOINT_NAME_PATTERN } from '../../../shared/runFormat';
+import { evaluationSchema, type EvaluationReport } from '../../../shared/evaluation';
 
 /** The dataset as the training session needs it; every array's buffer is transferred, not copied. */
 export interface WorkerTrainData {
@@ -61,9 +63,19 @@ export interface StartOptions {
   resume?: string;
 }
 
+/** A prepared image (LabApi images.prepare) to predict. */
+export interface WorkerImage {
+  name: string;
+  pixels: Uint8Array;
+}
+
 export type ToWorker =
   | ({ type: 'start'; data: WorkerTrainData } & StartOptions)
   | ({ type: 'startFetching'; source: WorkerDataSource } & StartOptions)
+  /** Evaluate a run's checkpoint (default: best) on its validation split or a stored dataset;
+   *  `labSocketUrl` in browser mode, where the worker fetches the images itself. */
+  | { type: 'evaluate'; runId: string; checkpoint?: string; dataset?: string; labSocketUrl?: string }
+  | { type: 'predict'; runId: string; checkpoint?: string; images: WorkerImage[] }
   | LabReply
   | { type: 'pause' }
   | { type: 'resume' }
@@ -73,7 +85,7 @@ export type ToWorker =
 
 /** The jobs the worker runs, one at a time; an error names the job it belongs to (for 'busy':
  *  the job that was refused), so the store that asked is the one that reacts. */
-export type WorkerJob = 'train' | 'selfTest' | 'workedExample';
+export type WorkerJob = 'train' | 'selfTest' | 'workedExample' | 'evaluate' | 'predict';
 
 /** What went wrong, so the UI can say what to do next (and finish the run as 'failed'). */
 export type WorkerErrorKind = 'no-webgpu' | 'device-lost' | 'out-of-memory' | 'gpu-error' | 'invalid-message' | 'busy' | 'training';
@@ -163,6 +175,10 @@ export type FromWorker =
   | { type: 'selfTestCase'; index: number; total: number; row: SelfTestRow }
   | { type: 'selfTestDone'; passed: number; failed: number }
   | { type: 'workedExample'; example: WorkedExample }
+  | { type: 'evaluateProgress'; done: number; total: number }
+  /** The evaluation is stored in the run as `name`. */
+  | { type: 'evaluated'; name: string; report: EvaluationReport; note?: string }
+  | { type: 'predicted'; runId: string; checkpoint: string; predictions: Array<{ name: string; top: Array<{ class: string; probability: number }>; logits: number[] }> }
   | LabCall;
 
 export class ProtocolError extends Error {
@@ -247,6 +263,8 @@ const dataSchema = z
 
 const convAlgorithmSchema = z.enum(['auto', 'im2col', 'implicit', 'direct']);
 
+const checkpointName = z.string().regex(CHECKPOINT_NAME_PATTERN, "must be a checkpoint name such as 'best'");
+
 const startOptions = {
   config: configSchema,
   convAlgorithm: convAlgorithmSchema.optional(),
@@ -262,6 +280,14 @@ const toWorkerSchema = z.discriminatedUnion('type', [
     ...startOptions,
   }),
   z.strictObject({ type: z.literal('labReply'), id: positiveInt, ok: z.boolean(), result: z.unknown().optional(), error: z.string().optional() }),
+  z.strictObject({
+    type: z.literal('evaluate'), runId: z.string().regex(RUN_ID_PATTERN, 'must be a run id'), checkpoint: checkpointName.optional(),
+    dataset: z.string().min(1).max(200).optional(), labSocketUrl: z.string().regex(/^wss?:\/\//, 'must be a ws:// or wss:// URL').optional(),
+  }),
+  z.strictObject({
+    type: z.literal('predict'), runId: z.string().regex(RUN_ID_PATTERN, 'must be a run id'), checkpoint: checkpointName.optional(),
+    images: z.array(z.strictObject({ name: z.string().min(1).max(1024), pixels: z.instanceof(Uint8Array) })).min(1).max(1024),
+  }),
   z.strictObject({ type: z.literal('pause') }),
   z.strictObject({ type: z.literal('resume') }),
   z.strictObject({ type: z.literal('stop') }),
@@ -340,12 +366,18 @@ const fromWorkerSchema = z.discriminatedUnion('type', [
     runId: z.string().regex(RUN_ID_PATTERN),
     summary: z.looseObject({ status: z.enum(['completed', 'stopped', 'diverged']), epochs: z.number().int(), steps: z.number().int(), trainLoss: num, valLoss: num, valAccuracy: num, imagesPerSecond: num, divergence: z.string().optional(), stopReason: z.string().optional() }),
   }),
+  z.strictObject({ type: z.literal('evaluateProgress'), done: z.number().int().min(0), total: z.number().int().min(0) }),
+  z.strictObject({ type: z.literal('evaluated'), name: z.string().min(1), report: evaluationSchema, note: z.string().optional() }),
+  z.strictObject({
+    type: z.literal('predicted'), runId: z.string().regex(RUN_ID_PATTERN), checkpoint: z.string().min(1),
+    predictions: z.array(z.strictObject({ name: z.string(), top: z.array(z.strictObject({ class: z.string(), probability: num })), logits: z.array(num) })),
+  }),
   z.strictObject({ type: z.literal('lab'), id: positiveInt, method: z.enum(labMethodNames() as [string, ...string[]]), args: z.array(z.unknown()) }),
   z.strictObject({
     type: z.literal('error'),
     kind: z.enum(['no-webgpu', 'device-lost', 'out-of-memory', 'gpu-error', 'invalid-message', 'busy', 'training']),
     message: z.string(),
-    job: z.enum(['train', 'selfTest', 'workedExample']).nullable(),
+    job: z.enum(['train', 'selfTest', 'workedExample', 'evaluate', 'predict']).nullable(),
   }),
   z.strictObject({
     type: z.literal('selfTestCase'), index: z.number().int().min(0), total: positiveInt,

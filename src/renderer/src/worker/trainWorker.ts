@@ -11,12 +11,17 @@ import type { GpuContext } from '../../../engine/webgpu/context';
 import { createWorkerLab } from '../lab/workerLab';
 import { describeJobError } from './gpuSession';
 import { type FromWorker, ProtocolError, type ToWorker, type WorkerJob, parseToWorker, transferablesOf } from './protocol';
+import { runEvaluation, runPrediction } from './modelJobs';
 import { runSelfTest } from './selfTest';
 import { fetchTrainData } from './trainData';
 import { runTraining, type StartMessage } from './trainSession';
 import { runWorkedExample } from './workedExample';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
+
+const JOB_NAMES: Record<WorkerJob, string> = {
+  train: 'training', selfTest: 'the self-test', workedExample: 'the worked example', evaluate: 'an evaluation', predict: 'a prediction',
+};
 
 let job: WorkerJob | null = null;
 let control: TrainControl | null = null;
@@ -49,10 +54,12 @@ function handle(message: ToWorker): void {
     case 'start':
     case 'startFetching':
     case 'selfTest':
-    case 'workedExample': {
+    case 'workedExample':
+    case 'evaluate':
+    case 'predict': {
       const asked: WorkerJob = message.type === 'start' || message.type === 'startFetching' ? 'train' : message.type;
       if (job !== null) {
-        post({ type: 'error', kind: 'busy', job: asked, message: `The GPU worker is busy with ${job === 'train' ? 'training' : job === 'selfTest' ? 'the self-test' : 'the worked example'}; wait for it to finish (or stop training) first` });
+        post({ type: 'error', kind: 'busy', job: asked, message: `The GPU worker is busy with ${JOB_NAMES[job]}; wait for it to finish (or stop training) first` });
         return;
       }
       if (message.type === 'start' || message.type === 'startFetching') {
@@ -62,6 +69,10 @@ function handle(message: ToWorker): void {
           const start = message.type === 'start' ? message : await fetchedStart(message);
           await runTraining(start, { post, control: ctl, lab: workerLab.lab, onContext });
         });
+      } else if (message.type === 'evaluate') {
+        void runJob('evaluate', () => runEvaluation(message, { post, lab: workerLab.lab, onContext }));
+      } else if (message.type === 'predict') {
+        void runJob('predict', () => runPrediction(message, { post, lab: workerLab.lab, onContext }));
       } else if (message.type === 'selfTest') {
         void runJob('selfTest', () => runSelfTest(post, onContext));
       } else {
