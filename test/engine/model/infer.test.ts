@@ -178,12 +178,12 @@ describe('shape errors name the layer, its type and both numbers', () => {
 
 describe('presets', () => {
   it('every preset parses, has a name and description, and ends in 10 classes', () => {
-    expect(MODEL_PRESETS.map((p) => p.id)).toEqual(['reference', 'lenet5', 'cifar-small']);
+    expect(MODEL_PRESETS.map((p) => p.id)).toEqual(['reference', 'lenet5', 'cifar-small', 'resnet8', 'resnet20', 'depthwise-separable']);
     for (const p of MODEL_PRESETS) {
       expect(p.name.length).toBeGreaterThan(0);
       expect(p.description.length).toBeGreaterThan(0);
       expect(inferShapes(presetSpec(p.id)).outputSize).toBe(10);
     }
-    expect(() => presetSpec('vgg')).toThrow('unknown model preset "vgg" (known: reference, lenet5, cifar-small)');
+    expect(() => presetSpec('vgg')).toThrow('unknown model preset "vgg" (known: reference, lenet5, cifar-small, resnet8, resnet20, depthwise-separable)');
   });
 });

@@ -11,9 +11,9 @@ const be = new CpuBackend();
 describe('Tape.addGrad', () => {
   it('keeps the first gradient as it is and sums a second into a new buffer', () => {
     const tape = new Tape(be, true);
-    const x = new Tensor(be.upload([0, 0, 0], 'x'), [3], true);
-    const first = be.upload([1, 2, 3], 'g1');
-    const second = be.upload([10, 20, 30], 'g2');
+    const x = new Tensor(be.upload([0, 0, 0]), [3], true);
+    const first = be.upload([1, 2, 3]);
+    const second = be.upload([10, 20, 30]);
     tape.addGrad(x, first);
     expect(x.grad).toBe(first);
     tape.addGrad(x, second);
@@ -24,8 +24,8 @@ describe('Tape.addGrad', () => {
 
   it('sums a gradient with itself (x + x through two identity paths) to twice it', () => {
     const tape = new Tape(be, true);
-    const x = new Tensor(be.upload([0, 0], 'x'), [2], true);
-    const g = be.upload([1.5, -2], 'g');
+    const x = new Tensor(be.upload([0, 0]), [2], true);
+    const g = be.upload([1.5, -2]);
     tape.addGrad(x, g);
     tape.addGrad(x, g);
     expect(Array.from(x.grad!)).toEqual([3, -4]);
@@ -34,8 +34,8 @@ describe('Tape.addGrad', () => {
 
   it('gives nothing to a tensor that needs no gradient (the model input)', () => {
     const tape = new Tape(be, true);
-    const x = new Tensor(be.upload([0], 'x'), [1], false);
-    tape.addGrad(x, be.upload([1], 'g'));
+    const x = new Tensor(be.upload([0]), [1], false);
+    tape.addGrad(x, be.upload([1]));
     expect(x.grad).toBeNull();
   });
 });

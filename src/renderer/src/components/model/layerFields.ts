@@ -4,6 +4,7 @@
 // ranges in PyTorch's words; here only the syntax of a field is checked.
 
 import type { LayerInit, LayerSpec, LayerType, Pair } from '../../../../engine/model';
+import { blockFromText, blockText } from './analysis';
 
 export type FieldKind = 'int' | 'number' | 'pair' | 'padding' | 'bool' | 'choice';
 
@@ -57,7 +58,7 @@ export const LAYER_FIELDS: Record<LayerType, FieldDef[]> = {
   ],
   flatten: [],
   dropout: [{ key: 'p', label: 'p', kind: 'number', help: 'Probability of zeroing an element (0..1)' }],
-  // Edited as text (LayerEditor: the block's BODY ; SHORTCUT), not as fields.
+  // Edited as one text, the block's `BODY ; SHORTCUT` (draft key 'block'; LayerEditor shows it).
   residual: [],
   batch_norm2d: [
     { key: 'eps', label: 'eps', kind: 'number', help: 'Added to the variance for stability' },
@@ -71,6 +72,7 @@ export type Draft = Record<string, string | boolean>;
 const pairText = (p: Pair): string => (p[0] === p[1] ? String(p[0]) : `${p[0]}x${p[1]}`);
 
 export function draftFromLayer(layer: LayerSpec): Draft {
+  if (layer.type === 'residual') return { block: blockText(layer) };
   const draft: Draft = {};
   const values = layer as unknown as Record<string, unknown>;
   for (const field of LAYER_FIELDS[layer.type]) {
@@ -104,7 +106,14 @@ function parsePair(text: string, label: string): number | [number, number] {
 }
 
 /** The layer described by a draft; throws FieldError naming the field whose syntax is wrong. */
-export function initFromDraft(type: LayerType, draft: Draft): LayerInit {
+export function initFromDraft(type: LayerType, draft: Draft): LayerInit | LayerSpec {
+  if (type === 'residual') {
+    try {
+      return blockFromText(String(draft.block ?? ''));
+    } catch (e) {
+      throw new FieldError(`layers: ${(e as Error).message}`);
+    }
+  }
   const init: Record<string, unknown> = { type };
   for (const field of LAYER_FIELDS[type]) {
     const v = draft[field.key];
@@ -114,6 +123,10 @@ export function initFromDraft(type: LayerType, draft: Draft): LayerInit {
     }
     const text = String(v ?? '');
     if (field.kind === 'choice') {
+      if (v === undefined) {
+        init[field.key] = field.options![0]; // a draft from before the field existed: the default
+        continue;
+      }
       if (!field.options!.includes(text)) throw new FieldError(`${field.label}: "${text}" is not one of ${field.options!.join(', ')}`);
       init[field.key] = text;
       continue;
