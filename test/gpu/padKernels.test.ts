@@ -32,11 +32,14 @@ const SHAPES = [
   [40, 7, 7, 2, 2, 2, 2],
 ] as const;
 
+// reflect needs padding < size on each axis (PyTorch refuses the rest; see the op's check).
+const fits = (mode: string, [, height, width, top, bottom, left, right]: (typeof SHAPES)[number]) =>
+  mode !== 'reflect' || (Math.max(top, bottom) < height && Math.max(left, right) < width);
+
 describe.each(PADDING_MODES)('pad2d %s', (mode) => {
-  it.skipIf(noGpu).each(SHAPES.map((s) => [s.join(','), s] as const))('forward and backward, shape %s', async (_name, s) => {
+  it.skipIf(noGpu).each(SHAPES.filter((s) => fits(mode, s)).map((s) => [s.join(','), s] as const))('forward and backward, shape %s', async (_name, s) => {
     requireGpu(ctx);
     const [planes, height, width, top, bottom, left, right] = s;
-    if (mode === 'reflect' && Math.max(top, bottom) >= height) return; // PyTorch refuses it; see the op's check
     const g: Pad2dGeometry = { mode, planes, height, width, top, bottom, left, right };
     const n = planes * height * width;
     const m = paddedElements(g);

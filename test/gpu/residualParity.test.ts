@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { WebGpuBackend } from '../../src/engine/webgpu/webgpuBackend';
 import { residualFixture, runResidualFixture, worstError } from '../engine/nn/residualFixture';
-import { gpuContext } from './gpuTestContext';
+import { gpuContext, noGpu, requireGpu } from './gpuTestContext';
 
 let gpu: WebGpuBackend | null = null;
 beforeAll(async () => {
@@ -13,8 +13,8 @@ beforeAll(async () => {
 });
 
 describe('residual model against PyTorch (WebGPU)', () => {
-  it.each(['im2col', 'implicit'] as const)('forward and backward with the %s conv path', async (algo) => {
-    if (!gpu) return;
+  it.skipIf(noGpu).each(['im2col', 'implicit'] as const)('forward and backward with the %s conv path', async (algo) => {
+    requireGpu(gpu);
     const be = new WebGpuBackend(gpu.ctx, { convAlgorithm: algo });
     const f = residualFixture();
     const { ratio, where } = worstError(await runResidualFixture(be, f), f, 1e-4, 1e-4);
