@@ -17,7 +17,8 @@ import { registerDatasetsIpc } from './ipc/datasets';
 import { registerImagesIpc } from './ipc/images';
 import { dialogPathPicker } from './ipc/dialogs';
 import { sendLabEvent } from './ipc/events';
-import { assertAllMethodsHandled, createLabIpcRegistry } from './ipc/register';
+import { assertAllMethodsHandled, createLabIpcRegistry, webContentsClient } from './ipc/register';
+import { watchClientLifetime } from './clientLifetime';
 import { registerRunsIpc } from './ipc/runs';
 import { registerSettingsIpc } from './ipc/settings';
 import { guardLeavingWhileTraining } from './leaveGuard';
@@ -75,7 +76,7 @@ async function start(): Promise<void> {
   handleAppScheme(protocol, rendererDir, (fileUrl) => net.fetch(fileUrl));
 
   const registry = createLabIpcRegistry(ipcMain, origins);
-  registerAppIpc(registry, { getVersion: () => app.getVersion(), versions: process.versions, platform: process.platform });
+  registerAppIpc(registry, { getVersion: () => app.getVersion(), versions: process.versions, platform: process.platform }, adapters);
   const service = createLabService({
     home: home.home,
     paths: dialogPathPicker<BrowserWindow>(dialog, () => BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0] ?? null),
@@ -84,6 +85,11 @@ async function start(): Promise<void> {
   // 'will-quit', not 'before-quit': the windows have closed by then, so a user who chose "Stay"
   // in the leave-while-training question has not had their jobs cancelled.
   app.on('will-quit', () => service.cancelAll());
+  // A window whose page goes away no longer trains: its unfinished runs become interrupted.
+  const released = (id: number, reason: string) =>
+    void service.releaseClient(webContentsClient(id), reason).then((runs) => runs.forEach((run) => log.write('info', `Run ${run} interrupted: ${reason}`)));
+  app.on('web-contents-created', (_event, contents) => watchClientLifetime(contents, released));
+  for (const window of BrowserWindow.getAllWindows()) watchClientLifetime(window.webContents, released);
   registerDatasetsIpc(registry, service);
   registerRunsIpc(registry, service);
   registerImagesIpc(registry, service);

@@ -39,8 +39,19 @@ export interface AppInfo {
   platform: string;
 }
 
+/** The WebGPU adapter the page found (the engine's AdapterSummary), or null when it found none. */
+export interface AdapterReport {
+  vendor: string;
+  architecture: string;
+  description: string;
+  isSoftware: boolean;
+  timestamps: boolean;
+}
+
 export interface AppDomain {
   info(): Promise<AppInfo>;
+  /** Tells the host which adapter this page trains on (the desktop app's About box shows it). */
+  reportAdapter(adapter: AdapterReport | null): Promise<void>;
 }
 
 // --- datasets ---
@@ -416,7 +427,7 @@ export type LabResult<N extends LabMethodName> = MethodOf<N> extends (...args: n
  * read TypeScript types). The mapped type makes a missing or misspelled method a compile error.
  */
 export const LAB_METHODS: { readonly [D in LabDomain]: { readonly [M in keyof LabApi[D]]: true } } = {
-  app: { info: true },
+  app: { info: true, reportAdapter: true },
   datasets: {
     list: true,
     get: true,

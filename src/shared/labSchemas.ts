@@ -132,6 +132,9 @@ export function labArgSchemas(host: LabHostKind): LabArgSchemas {
   const paths = pathSchemas(host);
   const schemas = {
     'app.info': z.tuple([]),
+    'app.reportAdapter': z.tuple([
+      z.strictObject({ vendor: z.string().max(200), architecture: z.string().max(200), description: z.string().max(500), isSoftware: z.boolean(), timestamps: z.boolean() }).nullable(),
+    ]),
     'datasets.list': z.tuple([]),
     'datasets.get': z.tuple([datasetId]),
     'datasets.tensors': z.tuple([datasetRef]),

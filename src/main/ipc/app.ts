@@ -2,6 +2,7 @@
 
 import { z } from 'zod';
 import type { AppInfo } from '../../shared/labApi';
+import { adapterReportSchema, type AdapterRegister } from '../about';
 import type { LabIpcRegistry } from './register';
 
 /** Where app facts come from; main passes Electron's app and process, tests pass values. */
@@ -20,6 +21,7 @@ export function appInfo(facts: AppFacts): AppInfo {
   };
 }
 
-export function registerAppIpc(registry: LabIpcRegistry, facts: AppFacts): void {
+export function registerAppIpc(registry: LabIpcRegistry, facts: AppFacts, adapters: AdapterRegister): void {
   registry.handle('app.info', z.tuple([]), () => appInfo(facts));
+  registry.handle('app.reportAdapter', z.tuple([adapterReportSchema]), ([adapter]) => adapters.report(adapter));
 }

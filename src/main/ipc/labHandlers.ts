@@ -4,17 +4,20 @@ import type { LabDomain, LabMethodName } from '../../shared/labApi';
 import { LAB_METHODS } from '../../shared/labApi';
 import { labArgSchemas } from '../../shared/labSchemas';
 import type { LabService } from '../services/labService';
-import type { LabIpcRegistry } from './register';
+import type { IpcCaller, LabIpcRegistry } from './register';
 
 const schemas = labArgSchemas('electron');
 
 export function registerDomain(registry: LabIpcRegistry, service: LabService, domain: Exclude<LabDomain, 'app'>): void {
-  const methods = service[domain] as unknown as Record<string, (...args: unknown[]) => unknown>;
   for (const method of Object.keys(LAB_METHODS[domain])) {
     const name = `${domain}.${method}` as LabMethodName;
     // The registry's generic signature ties schema and handler to one method name; the loop
     // cannot express that per iteration, and LAB_METHODS/labArgSchemas are checked against LabApi.
-    const handle = registry.handle as (n: LabMethodName, s: unknown, h: (...args: unknown[]) => unknown) => void;
-    handle(name, schemas[name], (...args) => methods[method](...args));
+    const handle = registry.handle as (n: LabMethodName, s: unknown, h: (args: unknown[], caller: IpcCaller) => unknown) => void;
+    handle(name, schemas[name], (args, caller) => {
+      // Each window is its own client of the service (runs it creates are its own).
+      const methods = service.forClient(caller.clientId)[domain] as unknown as Record<string, (...a: unknown[]) => unknown>;
+      return methods[method]!(...args);
+    });
   }
 }

@@ -19,6 +19,19 @@ export interface SenderFrameLike {
 
 export interface InvokeEventLike {
   senderFrame: SenderFrameLike | null;
+  /** The calling webContents; its id names the client whose runs the service tracks. */
+  sender?: { id: number };
+}
+
+/** Who called: the lab service ties runs to it, so a window that reloads or dies while training
+ *  leaves its run interrupted, not running (src/main/clientLifetime.ts). */
+export interface IpcCaller {
+  clientId: string;
+}
+
+/** The service's client id for a webContents. */
+export function webContentsClient(id: number): string {
+  return `webcontents-${id}`;
 }
 
 /** The part of Electron's ipcMain used here. */
@@ -38,7 +51,7 @@ export interface LabIpcRegistry {
   handle<N extends LabMethodName>(
     name: N,
     args: z.ZodType<LabArgs<N>>,
-    handler: (...args: LabArgs<N>) => LabResult<N> | Promise<LabResult<N>>,
+    handler: (args: LabArgs<N>, caller: IpcCaller) => LabResult<N> | Promise<LabResult<N>>,
   ): void;
   /** Names registered so far, for the startup check that every LabApi method has a handler. */
   registered(): LabMethodName[];
@@ -62,7 +75,7 @@ export function createLabIpcRegistry(ipcMain: IpcMainLike, origins: readonly str
             .join('; ');
           throw new Error(`Invalid arguments for lab.${name}: ${issues}.`);
         }
-        return handler(...parsed.data);
+        return handler(parsed.data, { clientId: webContentsClient(event.sender?.id ?? -1) });
       });
     },
     registered: () => [...names],

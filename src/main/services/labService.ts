@@ -144,6 +144,8 @@ export function createLabService(opts: LabServiceOptions): LabService {
   const api = (client: string): LabRequestApi => ({
     app: {
       info: async () => opts.appInfo?.() ?? { version: '', electron: '', chrome: '', platform: process.platform },
+      // Only the desktop shell shows it (About); other hosts have nowhere to put it.
+      reportAdapter: async () => undefined,
     },
 
     datasets: {

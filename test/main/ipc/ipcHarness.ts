@@ -43,5 +43,11 @@ export function ipcHarness(home: string) {
     if (!handler) throw new Error(`no handler on ${channel}`);
     return handler({ senderFrame: frame }, ...args);
   };
-  return { registry, service, handlers, invoke, dialogs, events };
+  /** A call from our page in the webContents with this id (the service's client). */
+  const invokeFrom = async (senderId: number, channel: string, ...args: unknown[]) => {
+    const handler = handlers.get(channel);
+    if (!handler) throw new Error(`no handler on ${channel}`);
+    return handler({ senderFrame: OUR_PAGE, sender: { id: senderId } }, ...args);
+  };
+  return { registry, service, handlers, invoke, invokeFrom, dialogs, events };
 }

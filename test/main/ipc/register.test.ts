@@ -89,6 +89,20 @@ describe('assertAllMethodsHandled', () => {
     expect(() => assertAllMethodsHandled(registry, labMethodNames())).toThrow(/No IPC handler for: app\.info/);
     registry.handle('app.info', z.tuple([]), () => ({ version: '1', electron: '', chrome: '', platform: 'linux' }));
     expect(() => assertAllMethodsHandled(registry, ['app.info'])).not.toThrow();
-    expect(() => assertAllMethodsHandled(registry, labMethodNames())).toThrow(/No IPC handler for: datasets\.list/);
+    expect(() => assertAllMethodsHandled(registry, labMethodNames())).toThrow(/No IPC handler for: app\.reportAdapter, datasets\.list/);
+  });
+});
+
+describe('the caller', () => {
+  it('reaches the handler as the client id of the calling webContents', async () => {
+    const handlers = new Map<string, Listener>();
+    const registry = createLabIpcRegistry({ handle: (channel, listener) => void handlers.set(channel, listener) }, origins);
+    const seen: string[] = [];
+    registry.handle('app.info', z.tuple([]), (_args, caller) => {
+      seen.push(caller.clientId);
+      return { version: '1', electron: '', chrome: '', platform: 'linux' };
+    });
+    await handlers.get('lab:app.info')!({ senderFrame: ourPage, sender: { id: 7 } });
+    expect(seen).toEqual(['webcontents-7']);
   });
 });

@@ -2,7 +2,10 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { EventEmitter } from 'node:events';
+import { watchClientLifetime, type ClientContentsLike } from '../../../src/main/clientLifetime';
 import { registerRunsIpc } from '../../../src/main/ipc/runs';
+import { webContentsClient } from '../../../src/main/ipc/register';
 import { LAB_METHODS } from '../../../src/shared/labApi';
 import { makeRun } from '../services/helpers/labFixtures';
 import { FOREIGN_PAGE, ipcHarness, OUR_PAGE } from './ipcHarness';
@@ -50,5 +53,28 @@ describe('runs over IPC', () => {
     expect(await h.invoke('lab:runs.export', OUR_PAGE, run.id, { format: 'csv' })).toEqual({ path: out, bytes: 16 });
     expect(await readFile(out, 'utf8')).toBe('step,loss\r\n1,1\r\n');
     expect(h.dialogs.calls.at(-1)).toMatchObject({ kind: 'save', options: { filters: [{ extensions: ['csv'] }] } });
+  });
+
+  it('a window that reloads or closes while training leaves its run interrupted, and only its own', async () => {
+    const h = setup();
+    const request = { config: { lr: 0.1 }, modelSpec: 'conv(8,3) relu flatten linear(10)', dataset: { id: 'builtin:fashion-mnist-mini' }, seed: 1 };
+    const mine = ((await h.invokeFrom(3, 'lab:runs.create', request)) as { id: string }).id;
+    const other = ((await h.invokeFrom(4, 'lab:runs.create', request)) as { id: string }).id;
+    await h.invokeFrom(3, 'lab:runs.appendMetrics', mine, [{ kind: 'step', step: 1, loss: 2 }]);
+    expect(h.service.activeRuns(webContentsClient(3))).toEqual([mine]);
+
+    const released: string[] = [];
+    const contents = Object.assign(new EventEmitter(), { id: 3 }) as unknown as ClientContentsLike & EventEmitter;
+    watchClientLifetime(contents, (id, reason) => void h.service.releaseClient(webContentsClient(id), reason).then((r) => released.push(...r)));
+    // An in-page navigation (pushState) is not the page going away.
+    contents.emit('did-start-navigation', { isMainFrame: true, isSameDocument: true });
+    await new Promise((r) => setTimeout(r, 20));
+    expect((await h.service.runs.get(mine)).status).toBe('running');
+    contents.emit('did-start-navigation', { isMainFrame: true, isSameDocument: false });
+    for (let i = 0; i < 50 && released.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(released).toEqual([mine]);
+    expect((await h.service.runs.get(mine)).status).toBe('interrupted');
+    expect((await h.service.runs.get(other)).status).toBe('running');
+    await h.invokeFrom(4, 'lab:runs.finish', other, 'stopped');
   });
 });
