@@ -24,7 +24,7 @@ import { timeGpuWork } from '../../engine/webgpu/autotune/measure';
 import { tuneModel } from '../../engine/webgpu/autotune/tuneModel';
 import { DEFAULT_OPTIMIZER } from '../../engine/optim/optimizer';
 import { parseSchedule } from '../../engine/optim/schedule';
-import { resolveHome } from '../../main/services/home';
+import { commandHome } from '../home';
 import { FileAutotuneStore } from '../bench/fileAutotuneStore';
 import { createNodeContext } from '../nodeGpu';
 import { REFERENCE_MODEL, resolveModel } from '../train/options';
@@ -61,7 +61,7 @@ export async function run(argv: string[]): Promise<number> {
   const steps = numberFlag(args, 'steps', { integer: true, min: 2 }) ?? 30;
   const outFile = stringFlag(args, 'out');
   const quiet = booleanFlag(args, 'json');
-  const home = resolveHome({ home: stringFlag(args, 'home') });
+  const home = await commandHome(stringFlag(args, 'home'));
   const ctx = await createNodeContext();
   const store = FileAutotuneStore.inHome(home);
   const be = new WebGpuBackend(ctx, { autotuneStore: store });

@@ -2,7 +2,7 @@
 // lab service the app uses. With --json the last line of stdout is exactly one JSON object.
 import { isDatasetId, type DatasetManifest } from '../../shared/datasetFormat';
 import type { ImportOutcome } from '../../shared/labApi';
-import { resolveHome } from '../../main/services/home';
+import { commandHome } from '../home';
 import { classifyImportPaths } from '../../main/services/importSources';
 import { createLabService, type LabService } from '../../main/services/labService';
 import {
@@ -54,7 +54,7 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const json = booleanFlag(args, 'json');
-  const home = resolveHome({ home: stringFlag(args, 'home') });
+  const home = await commandHome(stringFlag(args, 'home'));
   const progress = createProgress(process.stderr, 'importing');
   const service = createLabService({
     home,

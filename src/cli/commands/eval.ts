@@ -5,7 +5,7 @@ import type { EvaluationReport } from '../../shared/evaluation';
 import { evaluationName } from '../../shared/evaluation';
 import { evaluate, loadModel, uploadImages } from '../../engine/eval/evaluate';
 import { loadEvalData } from '../../main/services/evalData';
-import { resolveHome } from '../../main/services/home';
+import { commandHome } from '../home';
 import { RunStore } from '../../main/services/runStore';
 import { loadRunModel } from '../../main/services/runs/runModel';
 import { booleanFlag, choiceFlag, expectPositionals, parseCommandArgs, stringFlag } from '../args';
@@ -38,7 +38,7 @@ export async function run(argv: string[]): Promise<number> {
   const [runId] = expectPositionals(args.positionals, ['RUN'], 'convlab eval RUN [--checkpoint NAME] [--data D] [--json]');
   const json = booleanFlag(args, 'json');
   const backend = choiceFlag(args, 'backend', ['webgpu', 'cpu'] as const) ?? 'webgpu';
-  const home = resolveHome({ home: stringFlag(args, 'home') });
+  const home = await commandHome(stringFlag(args, 'home'));
   const store = new RunStore(home);
 
   const model = await loadRunModel(store, runId!, stringFlag(args, 'checkpoint'));

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { loadModel, predict } from '../../engine/eval/evaluate';
-import { resolveHome } from '../../main/services/home';
+import { commandHome } from '../home';
 import { prepareImageFiles } from '../../main/services/images/prepareImages';
 import { RunStore } from '../../main/services/runStore';
 import { loadRunModel } from '../../main/services/runs/runModel';
@@ -42,7 +42,7 @@ export async function run(argv: string[]): Promise<number> {
   const top = numberFlag(args, 'top', { integer: true, min: 1, max: 256 }) ?? 3;
   const csv = stringFlag(args, 'csv');
   if (csv !== undefined && existsSync(csv) && !booleanFlag(args, 'force')) throw new Error(`${resolve(csv)} already exists; choose another file or pass --force`);
-  const home = resolveHome({ home: stringFlag(args, 'home') });
+  const home = await commandHome(stringFlag(args, 'home'));
 
   const model = await loadRunModel(new RunStore(home), runId, stringFlag(args, 'checkpoint'));
   if (model.preprocessingNote && !json) console.error(`note: ${model.preprocessingNote}`);

@@ -2,7 +2,7 @@
 // With --json the last line of stdout is exactly one JSON object.
 import type { RunComparison } from '../../shared/labApi';
 import { isRunId, type RunManifest } from '../../shared/runFormat';
-import { resolveHome } from '../../main/services/home';
+import { commandHome } from '../home';
 import { createLabService } from '../../main/services/labService';
 import { booleanFlag, choiceFlag, expectPositionals, parseCommandArgs, stringFlag, UsageError, type FlagSpecs } from '../args';
 
@@ -49,7 +49,7 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const json = booleanFlag(args, 'json');
-  const service = createLabService({ home: resolveHome({ home: stringFlag(args, 'home') }) });
+  const service = createLabService({ home: await commandHome(stringFlag(args, 'home')) });
   const out = (value: unknown) => (console.log(JSON.stringify(value)), 0);
 
   switch (sub) {

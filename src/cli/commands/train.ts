@@ -9,7 +9,7 @@ import { runTrainingSession } from '../../engine/train/session';
 import type { NamedTensor, TrainConfig } from '../../engine/train/types';
 import { describeConvChoices } from '../../engine/webgpu/ops/convAlgorithmsChoice';
 import { loadDataset } from '../../main/services/datasets/index';
-import { resolveHome } from '../../main/services/home';
+import { commandHome } from '../home';
 import { RunStore } from '../../main/services/runStore';
 import { namedTensors, storeRunReader, storeRunSink } from '../../main/services/runs/storeSink';
 import { readSafetensors } from '../../shared/formats/safetensors';
@@ -28,7 +28,7 @@ export async function run(argv: string[]): Promise<number> {
     console.log(TRAIN_HELP);
     return 0;
   }
-  const home = resolveHome({ home: opts.home });
+  const home = await commandHome(opts.home);
   const store = new RunStore(home);
   const resume = opts.resume ? await planResume(storeRunReader(store), opts.resume) : undefined;
   const data = resume ? await loadDataset(home, resume.datasetId) : await resolveTrainingData(home, opts.data, opts.valSplit, opts.seed);

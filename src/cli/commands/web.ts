@@ -2,7 +2,7 @@
 // the built renderer and the LabApi on 127.0.0.1 only, behind a token printed in the URL.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { resolveHome } from '../../main/services/home';
+import { commandHome } from '../home';
 import { startBrowserHost } from '../../main/services/browserHost/server';
 import { booleanFlag, expectPositionals, numberFlag, parseCommandArgs, stringFlag } from '../args';
 import { openInBrowser } from '../openBrowser';
@@ -27,7 +27,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   expectPositionals(args.positionals, [], 'convlab web [--port P] [--home DIR] [--renderer DIR] [--open]');
   const port = numberFlag(args, 'port', { integer: true, min: 0, max: 65535 }) ?? 0;
-  const home = resolveHome({ home: stringFlag(args, 'home') });
+  const home = await commandHome(stringFlag(args, 'home'));
   const root = stringFlag(args, 'renderer') === undefined ? packageRoot() : null;
   const staticDir = resolve(stringFlag(args, 'renderer') ?? join(root!, 'out', 'renderer'));
   if (!existsSync(join(staticDir, 'index.html'))) {
