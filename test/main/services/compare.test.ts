@@ -56,6 +56,13 @@ describe('compareRuns alignment', () => {
     expect(c.values[1].loss).toEqual([3, 2.5, null]);
   });
 
+  it('by time: a run from before wall-clock times (seconds since its start in `time`) lines up too', () => {
+    const old = { manifest: { ...runs[0]!.manifest, id: '20260101-000000-oldold' }, records: [{ kind: 'step' as const, step: 1, time: 1.5, loss: 4 }] };
+    const c = compareRuns([runs[0]!, old], 'time');
+    expect(c.x).toEqual([1, 1.5, 2.5]);
+    expect(c.values[1]!.loss).toEqual([null, 4, null]);
+  });
+
   it('refuses an empty list', () => {
     expect(() => compareRuns([], 'step')).toThrow(/at least one run/);
   });

@@ -47,9 +47,7 @@ function rowsByX({ manifest, records }: RunForComparison, align: CompareAlign): 
     let at: number | undefined;
     if (align === 'epoch') at = record.kind === 'epoch' ? record.epoch : undefined;
     else if (record.kind === 'step') {
-      // Milliseconds since the epoch → seconds since start, rounded to the millisecond so float
-      // noise does not split what is one instant into two table rows.
-      at = align === 'step' ? record.step : record.time === undefined ? undefined : Math.round(record.time - start) / 1000;
+      at = align === 'step' ? record.step : secondsSinceStart(record.time, start);
     }
     if (at === undefined || !Number.isFinite(at)) continue;
     rows.set(at, numericLeaves(record, { skip: SKIP_FOR_COMPARE }));
@@ -117,4 +115,16 @@ export function kernelTimeSummary(runs: MetricsRecord[][]): RunComparison['kerne
     return acc ? acc.total / acc.count : null;
   }));
   return { labels, meanMs, steps };
+}
+
+/**
+ * A step record's `time` as seconds since the run's creation, rounded to the millisecond so float
+ * noise does not split one instant into two table rows. `time` is milliseconds since the Unix
+ * epoch; runs written before that was so stored seconds since the start there, told apart by
+ * size (no run lasts 30 years).
+ */
+function secondsSinceStart(time: number | undefined, startMs: number): number | undefined {
+  if (time === undefined) return undefined;
+  if (time < 1e12) return Math.round(time * 1000) / 1000;
+  return Math.round(time - startMs) / 1000;
 }
