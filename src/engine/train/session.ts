@@ -17,7 +17,8 @@ import type { Sequential } from '../nn/sequential';
 import { tuneModel } from '../webgpu/autotune/tuneModel';
 import { WebGpuBackend } from '../webgpu/webgpuBackend';
 import { evaluationName } from '../../shared/evaluation';
-import { BEST_CHECKPOINT, type FitMode, type Preprocessing } from '../../shared/runRecord';
+import type { LoadedDataset } from '../../shared/datasetFormat';
+import { BEST_CHECKPOINT, type Preprocessing } from '../../shared/runRecord';
 import { evaluate } from '../eval/evaluate';
 import { loadStateDict } from '../nn/stateDict';
 import type { TrainControl } from './control';
@@ -30,23 +31,9 @@ import { Trainer } from './trainer';
 import type { EpochMetrics, NamedTensor, StepMetrics, TrainConfig, TrainSummary } from './types';
 import { checkModelFitsData } from './validate';
 
-/** A dataset as the session takes it: the trainer's tensors plus what the run records about it. */
-export interface SessionDataset {
-  id: string;
-  name: string;
-  classes: string[];
-  channels: number;
-  height: number;
-  width: number;
-  images: Uint8Array;
-  labels: Uint8Array;
-  trainIndices: Uint32Array;
-  valIndices: Uint32Array;
-  mean: number[];
-  std: number[];
-  /** How a folder import fitted its images (absent: the images were stored at their own size). */
-  fit?: FitMode;
-}
+/** A dataset as the session takes it: the trainer's tensors plus what the run records about it
+ *  (its id and name, class names, and how a folder import fitted its images). */
+export type SessionDataset = LoadedDataset;
 
 /** What the session reports while it works, for progress lines and live charts. */
 export interface SessionEvents<B> {
