@@ -34,6 +34,7 @@ With no options, trains the reference model on the embedded Fashion-MNIST subset
   --early-stop P    patience: end (as completed) after P epochs in a row without a better
                     validation accuracy
   --no-shuffle      the same batch order every epoch (PyTorch's shuffle=False)
+  --label-smoothing X  cross-entropy label smoothing, 0 to below 1 (default 0)
   --val-split F     validation fraction when --data imports files (default 0.1)
   --name NAME       run name
   --resume RUN_ID   continue a run from its last checkpoint, with its own settings, to its
@@ -58,6 +59,7 @@ export interface TrainOptions {
   maxSteps?: number;
   earlyStop?: number;
   shuffle: boolean;
+  labelSmoothing?: number;
   valSplit?: number;
   name?: string;
   resume?: string;
@@ -74,7 +76,7 @@ export const TRAIN_FLAGS: FlagSpecs = {
   data: { type: 'string' }, model: { type: 'string' }, epochs: { type: 'string' }, batch: { type: 'string' },
   lr: { type: 'string' }, optimizer: { type: 'string' }, momentum: { type: 'string' }, nesterov: { type: 'boolean' },
   'weight-decay': { type: 'string' }, schedule: { type: 'string' }, seed: { type: 'string' }, 'max-steps': { type: 'string' },
-  'early-stop': { type: 'string' }, 'no-shuffle': { type: 'boolean' }, 'val-split': { type: 'string' }, name: { type: 'string' },
+  'early-stop': { type: 'string' }, 'no-shuffle': { type: 'boolean' }, 'label-smoothing': { type: 'string' }, 'val-split': { type: 'string' }, name: { type: 'string' },
   resume: { type: 'string' }, init: { type: 'string' }, home: { type: 'string' }, backend: { type: 'string' },
   'conv-algo': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
 };
@@ -105,6 +107,7 @@ export function parseTrainOptions(argv: string[]): TrainOptions {
     maxSteps: numberFlag(args, 'max-steps', { integer: true, min: 1 }),
     earlyStop: numberFlag(args, 'early-stop', { integer: true, min: 1 }),
     shuffle: !booleanFlag(args, 'no-shuffle'),
+    labelSmoothing: numberFlag(args, 'label-smoothing', { min: 0, max: 1, maxExclusive: true }),
     valSplit: numberFlag(args, 'val-split', { min: 0, max: 0.99 }),
     name: stringFlag(args, 'name'),
     resume: stringFlag(args, 'resume'),

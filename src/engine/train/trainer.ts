@@ -204,7 +204,7 @@ export class Trainer<B> {
     const loss = tape.temp(1, 'loss');
     const correct = tape.temp(1, 'correct');
     logits.grad = tape.temp(logits.size, 'dLogits');
-    be.crossEntropy(n, data.classes, logits.data, targets, loss, logits.grad, correct);
+    be.crossEntropy(n, data.classes, logits.data, targets, loss, logits.grad, correct, config.labelSmoothing ?? 0);
     tape.backward();
 
     be.setScope({ layer: 'metrics', phase: 'metrics' });

@@ -19,6 +19,8 @@ export interface TrainConfig {
   shuffle: boolean;
   /** End training (as completed) after this many epochs without a better validation result. */
   earlyStop?: number;
+  /** Cross-entropy label smoothing in [0, 1) (PyTorch's label_smoothing); absent = 0. */
+  labelSmoothing?: number;
 }
 
 /** A dataset as the trainer needs it: uint8 images, uploaded to the device once. */

@@ -221,6 +221,7 @@ const configSchema = z.strictObject({
   maxSteps: positiveInt.optional(),
   shuffle: z.boolean(),
   earlyStop: positiveInt.optional(),
+  labelSmoothing: finite.min(0).lt(1).optional(),
 });
 
 const dataSchema = z
