@@ -219,8 +219,9 @@ export interface RunExportRequest {
   format: ExportFormat;
   /** safetensors and onnx: which checkpoint (default: the run's best, else its newest). */
   checkpoint?: string;
-  /** csv: which records become rows (default 'step'). */
-  kind?: 'step' | 'epoch';
+  /** csv: which records become rows (default 'step'); 'all': one table over step and epoch
+   *  records with a `kind` column, so training and validation metrics sit in one file. */
+  kind?: 'step' | 'epoch' | 'all';
   path?: string;
   /** Replace an existing file at path (the save dialog has already asked the user). */
   overwrite?: boolean;

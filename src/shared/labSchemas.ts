@@ -57,8 +57,16 @@ const folderFields = {
 const exportFields = {
   format: z.enum(['safetensors', 'onnx', 'csv']),
   checkpoint: z.string().regex(CHECKPOINT_NAME_PATTERN, "a checkpoint name looks like 'last' or 'epoch-3'").optional(),
-  kind: z.enum(['step', 'epoch']).optional(),
+  kind: z.enum(['step', 'epoch', 'all']).optional(),
 };
+
+// Browser mode downloads exports through the browser; a server path is written only when the
+// user types one, and then it must be absolute: a relative one would land in whatever folder the
+// host happened to be started from.
+const absoluteUserPath = userPath.refine(
+  (p) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\\\'),
+  'give an absolute path (such as /home/me/run.safetensors): the file is written on the machine running Conv Lab',
+);
 
 function pathSchemas(host: LabHostKind) {
   if (host === 'electron') {
@@ -74,7 +82,7 @@ function pathSchemas(host: LabHostKind) {
     importFolder: z.strictObject({ ...folderFields, path: userPath }),
     importIdx: z.strictObject({ ...importBase, images: userPath, labels: userPath.optional() }),
     importCifar10: z.strictObject({ ...importBase, files: z.array(userPath).min(1).max(64) }),
-    export: z.strictObject({ ...exportFields, path: userPath, overwrite: z.boolean().optional() }),
+    export: z.strictObject({ ...exportFields, path: absoluteUserPath, overwrite: z.boolean().optional() }),
   };
 }
 

@@ -35,9 +35,7 @@ import { ensureHome } from './home';
 import { findIdxLabels, pairIdxFiles } from './importSources';
 import { RunStore, type RunWriter } from './runStore';
 import { compareRuns } from './runs/compare';
-import { metricsToCsv } from './runs/exportCsv';
-import { exportableSafetensors } from './runs/exportSafetensors';
-import { runAsOnnx } from './runs/exportOnnx';
+import { runExportFile, type ExportedFile, type ExportFileRequest } from './runs/exportRun';
 import { readSettings, writeSettings } from './settings';
 import { datasetImages } from './datasets/datasetImages';
 import { loadEvalData } from './evalData';
@@ -90,6 +88,9 @@ export type LabService = LabRequestApi & {
   activeRuns(clientId: string): string[];
   /** Stops every running import (used when a host shuts down). */
   cancelAll(): void;
+  /** A run's export as bytes and a file name, written nowhere: the browser host streams it as a
+   *  download (GET /api/export); runs.export writes the same bytes to a path. */
+  exportFile(id: string, request: ExportFileRequest): Promise<ExportedFile>;
 };
 
 /** A run this host is writing for a client's training worker: the writer stays open between
@@ -140,6 +141,9 @@ export function createLabService(opts: LabServiceOptions): LabService {
     if (!opts.paths) throw new Error(`Give the ${what}: this host has no file dialog`);
     return opts.paths;
   }
+
+  const exportFile = (id: string, request: ExportFileRequest): Promise<ExportedFile> =>
+    runExportFile(store, id, request, opts.appInfo?.().version || 'unknown');
 
   const api = (client: string): LabRequestApi => ({
     app: {
@@ -326,22 +330,16 @@ export function createLabService(opts: LabServiceOptions): LabService {
         return compareRuns(runs, align);
       },
       async export(id, request) {
-        const manifest = await store.get(id);
-        // Weights default to the run's best checkpoint; the result says which one was used.
-        const made =
-          request.format === 'csv'
-            ? { bytes: new TextEncoder().encode(metricsToCsv(await store.readMetrics(id), request.kind ?? 'step')) }
-            : request.format === 'onnx'
-              ? await runAsOnnx(store, manifest, request.checkpoint, opts.appInfo?.().version || 'unknown')
-              : await exportableSafetensors(store, id, request.checkpoint);
+        // The bytes first, so a run that cannot be exported says so before any dialog opens.
+        const made = await exportFile(id, request);
         const data = made.bytes;
-        const used = 'checkpoint' in made ? made.checkpoint : 'name' in made ? made.name : undefined;
+        const used = made.checkpoint;
         let path = request.path;
         let overwrite = request.overwrite ?? false;
         if (path === undefined) {
           const ext = request.format;
-          const suggested = `${manifest.name.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80) || id}.${ext}`;
-          const chosen = await picker('file to export to').chooseSaveFile(`Export run "${manifest.name}"`, suggested, [
+          const manifest = await store.get(id);
+          const chosen = await picker('file to export to').chooseSaveFile(`Export run "${manifest.name}"`, made.fileName, [
             { name: { csv: 'CSV', onnx: 'ONNX model', safetensors: 'safetensors' }[ext], extensions: [ext] },
           ]);
           if (chosen === null) return null;
@@ -379,6 +377,7 @@ export function createLabService(opts: LabServiceOptions): LabService {
   return {
     ...local,
     forClient: api,
+    exportFile,
     activeRuns: (client) => [...writers].filter(([, w]) => w.client === client).map(([id]) => id),
     async releaseClient(client, reason) {
       const released: string[] = [];

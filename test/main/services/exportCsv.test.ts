@@ -37,6 +37,22 @@ describe('metricsToCsv', () => {
     expect(metricsToCsv(shuffled, 'step')).toBe(metricsToCsv(ordered, 'step'));
   });
 
+  it("'all' is one table over step and epoch records: a kind column, each row leaving the other kind's columns empty", () => {
+    const log: MetricsRecord[] = [
+      { kind: 'step', step: 1, epoch: 0, loss: 2, lr: 0.1 },
+      { kind: 'event', time: 5, message: 'resumed' } as MetricsRecord,
+      { kind: 'step', step: 2, epoch: 0, loss: 1, lr: 0.1 },
+      { kind: 'epoch', epoch: 1, step: 2, trainLoss: 1.5, valLoss: 1.2, valAccuracy: 0.5 },
+    ];
+    expect(metricsToCsv(log, 'all')).toBe(
+      'kind,step,epoch,loss,lr,trainLoss,valAccuracy,valLoss\r\n' +
+        'step,1,0,2,0.1,,,\r\n' +
+        'step,2,0,1,0.1,,,\r\n' +
+        'epoch,2,1,,,1.5,0.5,1.2\r\n',
+    );
+    expect(() => metricsToCsv([{ kind: 'event', time: 1 }], 'all')).toThrow(/no step or epoch records/);
+  });
+
   it('says what to do when there is nothing of that kind', () => {
     expect(() => metricsToCsv([{ kind: 'step', step: 1 }], 'epoch')).toThrow(/no epoch records.*--kind step/);
   });

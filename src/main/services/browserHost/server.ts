@@ -5,6 +5,7 @@
 //
 // Routes:   GET /…              static files of the renderer (Host/Origin checked)
 //           GET /api/health     {"ok": true} (token checked), for scripts waiting for the host
+//           GET /api/export     a run's export as a download (token checked; exportRoute.ts)
 //           WS  /lab?token=…    LabApi (token, Host and Origin checked on the upgrade)
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,6 +15,7 @@ import type { AppInfo, LabEventChannel, LabEvents } from '../../../shared/labApi
 import type { WireEvent } from '../../../shared/labWire';
 import { createLabService, type LabService } from '../labService';
 import { checkHostAndOrigin, checkToken, newToken, type GuardFailure } from './guards';
+import { serveExport } from './exportRoute';
 import { serveLabSocket } from './labSocket';
 import { securityHeaders, sendText, serveStatic } from './staticFiles';
 
@@ -70,6 +72,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
       res.writeHead(200, { ...securityHeaders(), 'Content-Type': 'application/json' });
       return void res.end('{"ok":true}');
     }
+    if (url.pathname === '/api/export') return void serveExport(service, req.method ?? 'GET', url.searchParams, res).catch(() => res.destroy());
     if (url.pathname.startsWith('/api/')) return sendText(res, 404, 'No such API route; the LabApi is served over the WebSocket at /lab');
     serveStatic(opts.staticDir, url.pathname, req.method ?? 'GET', res).catch(() => sendText(res, 500, 'Could not read that file'));
   });
