@@ -32,7 +32,7 @@ export async function run(argv: string[]): Promise<number> {
   const store = new RunStore(home);
   const resume = opts.resume ? await planResume(storeRunReader(store), opts.resume) : undefined;
   const data = resume ? await loadDataset(home, resume.datasetId) : await resolveTrainingData(home, opts.data, opts.valSplit, opts.seed);
-  const spec = resume ? resume.config.spec : resolveModel(opts.model, [data.channels, data.height, data.width]);
+  const spec = resume ? resume.config.spec : resolveModel(opts.model, [data.channels, data.height, data.width], data.classes.length);
   const config: TrainConfig = {
     spec, epochs: opts.epochs, batchSize: opts.batch, lr: opts.lr, optimizer: opts.optimizer, schedule: opts.schedule,
     seed: opts.seed, maxSteps: opts.maxSteps, shuffle: opts.shuffle, ...(opts.earlyStop !== undefined ? { earlyStop: opts.earlyStop } : {}),

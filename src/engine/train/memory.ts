@@ -2,7 +2,7 @@
 // (N·C·kh·kw·Ho·Wo floats); WebGPU caps every storage binding at maxStorageBufferBindingSize,
 // so that is checked before training starts, and the message names a batch size that fits.
 
-import type { ModelShapes } from '../model/infer';
+import { leafShapes, type ModelShapes } from '../model/infer';
 
 export interface StepMemory {
   /** Bytes of the largest single buffer and what it is. */
@@ -24,11 +24,12 @@ export function stepMemory(shapes: ModelShapes): StepMemory {
       largestWhat = what;
     }
   };
-  for (const l of shapes.layers) {
+  // Every leaf module, residual blocks' branches included (a block's own output is its add).
+  for (const l of leafShapes(shapes.layers)) {
     const out = l.outputShape.reduce((a, b) => a * b, 1) * batch * 4;
-    consider(out, `layer ${l.index} ${l.type} output`);
-    consider(out, `layer ${l.index} ${l.type} gradient`);
-    if (l.columnMatrix) consider(l.columnMatrix.elementsPerBatch * 4, `layer ${l.index} conv2d im2col matrix`);
+    consider(out, `layer ${l.path} ${l.type} output`);
+    consider(out, `layer ${l.path} ${l.type} gradient`);
+    if (l.columnMatrix) consider(l.columnMatrix.elementsPerBatch * 4, `layer ${l.path} conv2d im2col matrix`);
   }
   return { largestBytes, largestWhat, totalBytes };
 }
