@@ -44,7 +44,20 @@ export class BatchNorm2dLayer<B> implements Layer<B> {
     be.setScope({ layer, phase: 'forward' });
     if (!training) {
       be.batchNorm2dEval(g, this.eps, x.data, this.weight.data, this.bias.data, this.runningMean.data, this.runningVar.data, y);
-      return new Tensor(y, x.shape, true);
+      const evalOut = new Tensor(y, x.shape, true);
+      // Only a recording tape in evaluation (Inspect's input gradients) runs this. With fixed
+      // statistics the layer is affine per channel, so dX = dY·γ/√(var + ε): the eval kernel
+      // itself computes that when given dY with mean 0 and β 0. No parameter gradients.
+      tape.record(() => {
+        if (!x.requiresGrad) return;
+        be.setScope({ layer, phase: 'grad-input' });
+        const zeros = tape.temp(this.channels, `${layer}.zeros`);
+        be.fill(this.channels, 0, zeros);
+        const dX = tape.temp(x.size, `${layer}.dInput`);
+        be.batchNorm2dEval(g, this.eps, evalOut.grad!, this.weight.data, zeros, zeros, this.runningVar.data, dX);
+        tape.addGrad(x, dX);
+      });
+      return evalOut;
     }
     const saveMean = tape.temp(this.channels, `${layer}.saveMean`);
     const saveInvStd = tape.temp(this.channels, `${layer}.saveInvStd`);
