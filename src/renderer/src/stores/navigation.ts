@@ -4,7 +4,7 @@
 // session so a reload (or a dev hot reload) lands where the user was.
 
 import { defineStore } from 'pinia';
-import { ref } from 'vue';
+import { computed, ref, shallowRef } from 'vue';
 
 export const VIEWS = [
   { id: 'datasets', label: 'Datasets', hint: 'Import images and pick the training set' },
@@ -31,8 +31,25 @@ function storedView(): ViewId {
   }
 }
 
+/** An image to inspect: one of a dataset's images (by index), or a file's prepared pixels
+ *  (uint8 CHW at the model's input size, from images.prepare). */
+export type InspectImage =
+  | { kind: 'dataset'; datasetId: string; index: number }
+  | { kind: 'file'; name: string; pixels: Uint8Array };
+
+/** What the run page asks Inspect to show: a run's checkpoint and one image. */
+export interface InspectRequest {
+  runId: string;
+  checkpoint: string;
+  image: InspectImage;
+}
+
 export const useNavigationStore = defineStore('navigation', () => {
   const view = ref<ViewId>(storedView());
+  /** The newest inspect request (the Inspect view reads it); plain data, replaced whole. */
+  const inspectRequest = shallowRef<InspectRequest | null>(null);
+  /** Whether a view with id 'inspect' exists to take requests (its "Inspect" buttons show only then). */
+  const canInspect = computed(() => VIEWS.some((v) => (v.id as string) === 'inspect'));
 
   function go(id: ViewId): void {
     view.value = id;
@@ -51,5 +68,12 @@ export const useNavigationStore = defineStore('navigation', () => {
     return next;
   }
 
-  return { view, go, step };
+  /** Hands an image to the Inspect view and switches to it. */
+  function inspect(request: InspectRequest): void {
+    inspectRequest.value = request;
+    const target = VIEWS.find((v) => (v.id as string) === 'inspect');
+    if (target) go(target.id);
+  }
+
+  return { view, go, step, inspectRequest, canInspect, inspect };
 });
