@@ -123,7 +123,8 @@ describe('convlab predict', () => {
     const r = convlab(home, ['predict', runId, dir, '--backend', 'cpu', '--top', '2', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const out = lastJson(r.stdout) as { run_id: string; checkpoint: string; predictions: Array<{ file: string; top: Array<{ class: string; probability: number }> }>; skipped: Array<{ file: string; reason: string }> };
-    expect(Object.keys(out)).toEqual(['run_id', 'checkpoint', 'predictions', 'skipped']);
+    expect(Object.keys(out)).toEqual(['run_id', 'checkpoint', 'classes', 'predictions', 'skipped']);
+    expect(Object.keys(out.predictions[0]!)).toEqual(['file', 'top', 'logits']);
     expect(out.checkpoint).toBe('best');
     expect(out.predictions.map((p) => p.file)).toEqual(pngs);
     expect(out.predictions[0]!.top).toHaveLength(2);

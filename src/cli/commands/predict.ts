@@ -61,7 +61,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   const classes = model.preprocessing.classes;
   const all = await predict(be, net, prepared.pixels, model.preprocessing, classes.length);
-  const predictions = prepared.files.map((file, i) => ({ file, top: all[i]!.top.slice(0, top) }));
+  const predictions = prepared.files.map((file, i) => ({ file, top: all[i]!.top.slice(0, top), logits: all[i]!.logits }));
 
   if (csv !== undefined) {
     const quote = (v: string) => (/[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
@@ -74,7 +74,7 @@ export async function run(argv: string[]): Promise<number> {
     await writeFile(csv, `${lines.join('\n')}\n`);
   }
   if (json) {
-    console.log(JSON.stringify({ run_id: model.manifest.id, checkpoint: model.checkpoint, predictions, skipped: prepared.skipped }));
+    console.log(JSON.stringify({ run_id: model.manifest.id, checkpoint: model.checkpoint, classes, predictions, skipped: prepared.skipped }));
   } else {
     console.log(`run ${model.manifest.id}, checkpoint ${model.checkpoint}: ${predictions.length} image${predictions.length === 1 ? '' : 's'}`);
     for (const p of predictions) console.log(`${p.file}: ${p.top.map((t) => `${t.class} ${(100 * t.probability).toFixed(1)}%`).join(', ')}`);

@@ -4,6 +4,9 @@ import type { RunComparison } from '../../shared/labApi';
 import { isRunId, type RunManifest } from '../../shared/runFormat';
 import { commandHome } from '../home';
 import { createLabService } from '../../main/services/labService';
+import { RunStore } from '../../main/services/runStore';
+import { pytorchProject, writeProject } from '../../main/services/runs/pytorch/exportProject';
+import { packageVersion } from '../version';
 import { booleanFlag, choiceFlag, expectPositionals, parseCommandArgs, stringFlag, UsageError, type FlagSpecs } from '../args';
 
 const USAGE = `usage:
@@ -11,6 +14,8 @@ const USAGE = `usage:
   convlab runs show ID [--json]
   convlab runs compare ID ID... [--align step|epoch|time] [--json]
   convlab runs export ID --format safetensors|onnx|csv --out FILE [--checkpoint NAME] [--kind step|epoch] [--force] [--json]
+  convlab runs export ID --format pytorch --out DIR [--checkpoint NAME] [--force] [--json]
+                          a runnable PyTorch project (train.py, torchrun/DDP) that writes Conv Lab runs
   convlab runs rm ID
 All take --home DIR (default: $CONVLAB_HOME, else Conv Lab's per-user folder).`;
 
@@ -49,7 +54,8 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const json = booleanFlag(args, 'json');
-  const service = createLabService({ home: await commandHome(stringFlag(args, 'home')) });
+  const home = await commandHome(stringFlag(args, 'home'));
+  const service = createLabService({ home });
   const out = (value: unknown) => (console.log(JSON.stringify(value)), 0);
 
   switch (sub) {
@@ -79,13 +85,24 @@ export async function run(argv: string[]): Promise<number> {
       return 0;
     }
     case 'export': {
-      const [id] = expectPositionals(args.positionals, ['ID'], 'convlab runs export ID --format safetensors|onnx|csv --out FILE');
-      const format = choiceFlag(args, 'format', ['safetensors', 'onnx', 'csv'] as const);
+      const [id] = expectPositionals(args.positionals, ['ID'], 'convlab runs export ID --format safetensors|onnx|csv|pytorch --out FILE');
+      const format = choiceFlag(args, 'format', ['safetensors', 'onnx', 'csv', 'pytorch'] as const);
       const path = stringFlag(args, 'out');
-      if (format === undefined) throw new UsageError('--format is required: safetensors (a checkpoint), onnx (the model with its weights) or csv (the metrics)');
-      if (path === undefined) throw new UsageError('--out FILE is required: where to write the export');
+      if (format === undefined) throw new UsageError('--format is required: safetensors (a checkpoint), onnx (the model with its weights), csv (the metrics) or pytorch (a training project)');
+      if (path === undefined) throw new UsageError(`--out ${format === 'pytorch' ? 'DIR' : 'FILE'} is required: where to write the export`);
       const checkpoint = stringFlag(args, 'checkpoint');
       const kind = choiceFlag(args, 'kind', ['step', 'epoch'] as const);
+      if (format === 'pytorch') {
+        if (kind !== undefined) throw new UsageError('--kind applies to --format csv');
+        const project = await pytorchProject(new RunStore(home), checkedId(id), { checkpoint, exportedBy: `Conv Lab ${packageVersion()}` });
+        const dir = await writeProject(path, project, booleanFlag(args, 'force'));
+        if (project.note && !json) console.error(`note: ${project.note}`);
+        if (json) return out({ path: dir, checkpoint: project.checkpoint, files: project.files.map((f) => f.path) });
+        console.log(`Wrote the PyTorch project ${dir} (checkpoint ${project.checkpoint}). Next:`);
+        console.log(`  cd ${JSON.stringify(dir)} && pip install -r requirements.txt && python train.py`);
+        console.log('  torchrun --nproc_per_node=2 train.py      # DistributedDataParallel');
+        return 0;
+      }
       if (format === 'csv' && checkpoint !== undefined) throw new UsageError('--checkpoint applies to --format safetensors or onnx');
       if (format !== 'csv' && kind !== undefined) throw new UsageError('--kind applies to --format csv');
       const result = await service.runs.export(checkedId(id), { format, path, checkpoint, kind, overwrite: booleanFlag(args, 'force') });

@@ -38,7 +38,7 @@ export function compareRuns(runs: RunForComparison[], align: CompareAlign): RunC
   };
 }
 
-const SKIP_FOR_COMPARE = new Set(['kind', 'step', 'epoch', 'time', 'kernelTimes']);
+const SKIP_FOR_COMPARE = new Set(['kind', 'step', 'epoch', 'time', 'elapsed', 'kernelTimes']);
 
 function rowsByX({ manifest, records }: RunForComparison, align: CompareAlign): Map<number, Map<string, number | null>> {
   const rows = new Map<number, Map<string, number | null>>();
