@@ -87,6 +87,13 @@ export interface GatherBatchOptions {
   std: number[];
 }
 
+/** gatherBatchAugmented's table: AUGMENT_PARAMS numbers per image, in this order (drawn by
+ *  train/augmentDraw.ts; integers and float32 values, so both backends read the same):
+ *  dy, dx (crop: output (y, x) reads (y + dy, x + dx), black outside), flip (0 | 1),
+ *  top, left, boxHeight, boxWidth (the resized crop's box, resized bilinearly to H × W),
+ *  brightness, contrast (jitter factors, 1 = unchanged). */
+export const AUGMENT_PARAMS = 9;
+
 export interface Backend<B> {
   readonly kind: 'cpu' | 'webgpu';
 
@@ -193,6 +200,9 @@ export interface Backend<B> {
 
   /** Assemble a normalised f32 NCHW batch from a dataset uploaded once with uploadBytes. */
   gatherBatch(opts: GatherBatchOptions, images: B, indices: B, out: B): void;
+  /** gatherBatch with each image augmented by its row of `params` (AUGMENT_PARAMS per image) on
+   *  [0, 1] pixels, before normalising: crop → flip → resized crop → brightness → contrast. */
+  gatherBatchAugmented(opts: GatherBatchOptions, images: B, indices: B, params: B, out: B): void;
   /** out[i] = labels[indices[i]] as a float class index. */
   gatherLabels(count: number, labels: B, indices: B, out: B): void;
 }

@@ -12,7 +12,7 @@ export function checkGatherOptions(o: GatherBatchOptions): void {
   if (o.std.some((s) => !(s > 0))) throw new Error(`gatherBatch: every std must be positive, got [${o.std.join(', ')}]`);
 }
 
-function sampleIndex(indices: Float64Array, i: number, available: number): number {
+export function sampleIndex(indices: Float64Array, i: number, available: number): number {
   const s = indices[i]!;
   if (!Number.isInteger(s) || s < 0 || s >= available) {
     throw new Error(`gather: sample index ${s} at position ${i} is outside the dataset's ${available} samples`);

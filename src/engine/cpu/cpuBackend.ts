@@ -24,6 +24,7 @@ import { avgPool2dBackwardCpu, avgPool2dCpu, maxPool2dBackwardCpu, maxPool2dCpu 
 import type { AdamOptions, BatchNormGeometry, GatherBatchOptions, Pad2dGeometry, SgdOptions, SmoothActivation } from '../backend';
 import { batchNorm2dBackwardCpu, batchNorm2dEvalCpu, batchNorm2dTrainCpu } from './batchNorm';
 import { gatherBatchCpu, gatherLabelsCpu } from './batch';
+import { augmentBatchCpu } from './augmentBatch';
 import { crossEntropyCpu } from './crossEntropy';
 import { adamStepCpu, sgdStepCpu } from './optim';
 import { fillCpu, scaleAddCpu, sumSquaresCpu } from './reduce';
@@ -163,6 +164,9 @@ export class CpuBackend implements Backend<Float64Array> {
   }
   gatherBatch(opts: GatherBatchOptions, images: Float64Array, indices: Float64Array, out: Float64Array): void {
     gatherBatchCpu(opts, images, indices, out);
+  }
+  gatherBatchAugmented(opts: GatherBatchOptions, images: Float64Array, indices: Float64Array, params: Float64Array, out: Float64Array): void {
+    augmentBatchCpu(opts, images, indices, params, out);
   }
   gatherLabels(count: number, labels: Float64Array, indices: Float64Array, out: Float64Array): void {
     gatherLabelsCpu(count, labels, indices, out);

@@ -13,6 +13,7 @@ import type { GemmSpec } from '../gemm';
 import type { AdamOptions, BatchNormGeometry, GatherBatchOptions, Pad2dGeometry, SgdOptions, SmoothActivation } from '../backend';
 import { batchNorm2dBackwardGpu, batchNorm2dEvalGpu, batchNorm2dTrainGpu } from './ops/batchNorm';
 import { gatherBatchGpu, gatherLabelsGpu, uploadBytesGpu, uploadU32Gpu } from './ops/batch';
+import { gatherBatchAugmentedGpu } from './ops/augmentBatch';
 import { crossEntropyGpu } from './ops/crossEntropy';
 import { adamStepGpu, sgdStepGpu } from './ops/optim';
 import { fillGpu, scaleAddGpu, sumSquaresGpu } from './ops/reduce';
@@ -177,6 +178,9 @@ export class WebGpuBackend implements Backend<GpuTensor> {
   }
   gatherBatch(opts: GatherBatchOptions, images: GpuTensor, indices: GpuTensor, out: GpuTensor): void {
     gatherBatchGpu(this.ctx, opts, images, indices, out);
+  }
+  gatherBatchAugmented(opts: GatherBatchOptions, images: GpuTensor, indices: GpuTensor, params: GpuTensor, out: GpuTensor): void {
+    gatherBatchAugmentedGpu(this.ctx, opts, images, indices, params, out);
   }
   gatherLabels(count: number, labels: GpuTensor, indices: GpuTensor, out: GpuTensor): void {
     gatherLabelsGpu(this.ctx, count, labels, indices, out);
