@@ -4,8 +4,9 @@
 
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import type { CompareAlign, ExportFormat, RunComparison, RunExportResult } from '../../../shared/labApi';
+import type { CompareAlign, ExportFormat, RunComparison, RunExportRequest, RunExportResult } from '../../../shared/labApi';
 import type { RunManifest } from '../../../shared/runFormat';
+import { downloadExport, type DownloadRequest, type DownloadResult } from '../components/runs/browserDownload';
 import { runRow } from '../components/runs/runRows';
 import { lab } from '../lab';
 
@@ -93,13 +94,22 @@ export const useRunsStore = defineStore('runs', () => {
     if (comparison.value?.runs.some((r) => r.id === id)) comparison.value = null;
   }
 
-  /** `path` only in browser mode; in Electron main asks with a save dialog (null: cancelled). */
-  function exportRun(id: string, format: ExportFormat, path?: string): Promise<RunExportResult | null> {
-    return lab.runs.export(id, { format, ...(path ? { path } : {}) });
+  /**
+   * Writes an export to a file: in Electron main asks where with a save dialog (null: cancelled);
+   * in browser mode `path` is a server path the user typed (absolute). Browser mode's usual way
+   * is downloadRun, which writes nothing on the server.
+   */
+  function exportRun(id: string, format: ExportFormat, path?: string, options: Pick<RunExportRequest, 'checkpoint' | 'kind'> = {}): Promise<RunExportResult | null> {
+    return lab.runs.export(id, { format, ...options, ...(path ? { path } : {}) });
+  }
+
+  /** Browser mode: the export as a download through the browser (GET /api/export). */
+  function downloadRun(id: string, request: DownloadRequest): Promise<DownloadResult> {
+    return downloadExport(id, request);
   }
 
   return {
     runs, problems, loading, loaded, error, rows, selectedIds, comparison, align, smoothing, comparing, compareError,
-    refresh, toggle, compare, setAlign, closeComparison, rename, setNotes, remove, exportRun,
+    refresh, toggle, compare, setAlign, closeComparison, rename, setNotes, remove, exportRun, downloadRun,
   };
 });
