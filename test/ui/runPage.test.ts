@@ -4,7 +4,7 @@
 // shows without recomputing; it is evaluated on another dataset on the GPU worker; a confusion
 // cell opens exactly its images and one image's full top-k; an image is predicted from the file
 // input and from a drop; a file that is not an image is one message; an export downloads.
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CpuBackend } from '../../src/engine/cpu/cpuBackend';
@@ -19,6 +19,7 @@ import { GPU_TIMEOUT, goTo, waitForChartPoints } from './pageHelpers';
 const lab = useLab();
 let runId: string;
 let otherSet: string;
+let storedMtime: number;
 
 beforeAll(async () => {
   const { home, page } = lab();
@@ -26,6 +27,8 @@ beforeAll(async () => {
   // The same kind of images, classes listed in another order (matched by name), all for evaluation.
   otherSet = await tinyBandDataset(home, { name: 'bands, second set', classes: ['right', 'left', 'middle'], count: 45, valFraction: 0 });
   await page.reload({ waitUntil: 'load' }); // the page read the dataset list before these existed
+  const evaluation = (await lab().host.service.runs.get(runId)).summary.evaluation as string;
+  storedMtime = (await stat(join(home, 'runs', runId, 'evaluations', `${evaluation}.json`))).mtimeMs;
 });
 
 /** The engine's answer for a file, computed here on the CPU twins from the run's own weights. */
@@ -80,6 +83,10 @@ describe('run page', () => {
     await summary.waitFor();
     expect(await summary.getAttribute('data-name')).toBe(m.summary.evaluation);
     const stored = await host.service.runs.evaluation(runId, m.summary.evaluation as string);
+    // Shown as the trainer stored it, not recomputed (which would rewrite the same file).
+    expect(await summary.getAttribute('data-created')).toBe(stored.createdAt);
+    const storedFile = join(lab().home, 'runs', runId, 'evaluations', `${m.summary.evaluation}.json`);
+    expect((await stat(storedFile)).mtimeMs).toBe(storedMtime);
     const counts = await page.getByTestId('confusion-cell').evaluateAll((cells) => cells.map((c) => Number(c.getAttribute('data-count'))));
     expect(counts).toEqual(stored.confusion.flat());
 
