@@ -6,13 +6,16 @@
 //   conv_layers      the four conv shapes of the reference-size models, per conv algorithm:
 //                    forward / grad-input / grad-weight / grad-bias ms and GFLOP/s
 //   gemm_peak_gflops the best GEMM rate measured over the tile configs (256³; GPUs also 1024³, 2048³)
+//   inspect          inspecting one image on the reference model (every module's output + the
+//                    backward for a class score, one readback): GPU ms of the recorded work, and
+//                    wall ms of the whole call including the readback (--only inspect: just this)
 //
 // Every number is a median over --repeat runs. Before anything is timed, each algorithm is
 // checked against the float64 CPU twin on the same shapes at batch 2; one that fails is
 // reported as failed, never timed.
 
 import { writeFile } from 'node:fs/promises';
-import { booleanFlag, expectPositionals, numberFlag, parseCommandArgs, stringFlag } from '../args';
+import { booleanFlag, choiceFlag, expectPositionals, numberFlag, parseCommandArgs, stringFlag } from '../args';
 import { CpuBackend } from '../../engine/cpu/cpuBackend';
 import { type Conv2dGeometry, conv2dGeometry, inputElements, outputElements, outputPixels, weightElements } from '../../engine/conv/geometry';
 import { forwardGemm, gradInputGemm, gradWeightGemm } from '../../engine/conv/gemmPlan';
@@ -30,6 +33,10 @@ import { createNodeContext } from '../nodeGpu';
 import { REFERENCE_MODEL, resolveModel } from '../train/options';
 import { resolveTrainingData } from '../train/resolveData';
 import type { GpuContext } from '../../engine/webgpu/context';
+import { uploadImages } from '../../engine/eval/evaluate';
+import { recordInspection } from '../../engine/inspect/inspect';
+import { Sequential } from '../../engine/nn/sequential';
+import { median } from '../../engine/webgpu/autotune/autotuner';
 
 const HELP = `usage: convlab bench [options]
 
@@ -38,7 +45,8 @@ const HELP = `usage: convlab bench [options]
   --repeat N     timed runs per number (median; default 3)
   --steps N      timed training steps of the reference model per run (default 30, after 5
                  warm-up; --repeat runs, median)
-  --home DIR     data folder (autotune cache in DIR/cache/autotune.json)`;
+  --home DIR     data folder (autotune cache in DIR/cache/autotune.json)
+  --only inspect measure only the inspection of one image (adapter + inspect)`;
 
 const LAYERS: Array<{ name: string; input: [number, number, number, number]; weight: [number, number, number, number] }> = [
   { name: '1→8 on 28×28', input: [64, 1, 28, 28], weight: [8, 1, 3, 3] },
@@ -50,7 +58,7 @@ const ALGORITHMS = ['im2col', 'implicit', 'direct'] as const;
 
 export async function run(argv: string[]): Promise<number> {
   const args = parseCommandArgs(argv, {
-    out: { type: 'string' }, json: { type: 'boolean' }, repeat: { type: 'string' }, steps: { type: 'string' }, home: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    out: { type: 'string' }, json: { type: 'boolean' }, repeat: { type: 'string' }, steps: { type: 'string' }, home: { type: 'string' }, only: { type: 'string' }, help: { type: 'boolean', short: 'h' },
   });
   if (booleanFlag(args, 'help')) {
     console.log(HELP);
@@ -61,6 +69,7 @@ export async function run(argv: string[]): Promise<number> {
   const steps = numberFlag(args, 'steps', { integer: true, min: 2 }) ?? 30;
   const outFile = stringFlag(args, 'out');
   const quiet = booleanFlag(args, 'json');
+  const only = choiceFlag(args, 'only', ['inspect'] as const);
   const home = await commandHome(stringFlag(args, 'home'));
   const ctx = await createNodeContext();
   const store = FileAutotuneStore.inHome(home);
@@ -69,6 +78,13 @@ export async function run(argv: string[]): Promise<number> {
     if (!quiet) console.error(`bench: ${s}`);
   };
   log(`adapter ${ctx.adapter.vendor} / ${ctx.adapter.architecture} / ${ctx.adapter.description}`);
+  if (only === 'inspect') {
+    const report = { adapter: ctx.adapter, repeats: repeat, inspect: await inspectOneImage(ctx, be, home, repeat) };
+    console.log(quiet ? JSON.stringify(report) : JSON.stringify(report, null, 1));
+    if (outFile !== undefined) await writeFile(outFile, `${JSON.stringify(report, null, 1)}\n`);
+    ctx.dispose();
+    return 0;
+  }
 
   const convLayers = [];
   for (const layer of LAYERS) {
@@ -101,6 +117,8 @@ export async function run(argv: string[]): Promise<number> {
   ctx.pool.trim();
   ctx.pool.resetPeak();
   const reference = await referenceModelRuns(ctx, be, home, steps, repeat);
+  const inspection = await inspectOneImage(ctx, be, home, repeat);
+  log(`inspect one image: ${inspection.gpu_ms} GPU ms, ${inspection.wall_ms} ms with the readback`);
   await be.saveTuning();
 
   const report = {
@@ -110,6 +128,7 @@ export async function run(argv: string[]): Promise<number> {
     conv_layers: convLayers,
     gemm_peak_gflops: peak.gflops,
     gemm_peak: peak,
+    inspect: inspection,
     choices: be.describeChoices(),
   };
   // --json: the whole report on one line (the --json contract); otherwise indented for reading.
@@ -260,3 +279,25 @@ async function referenceModel(ctx: GpuContext, be: WebGpuBackend, home: string, 
 }
 
 const round = (v: number): number => (Number.isFinite(v) ? Math.round(v * 1000) / 1000 : v);
+
+/** Inspecting one image on the reference model (random weights: the work does not depend on
+ *  them), the gradient of a class score included: GPU time of the recorded work (timestamps, or
+ *  wall clock around submit on adapters without them), and the whole call with its readback. */
+async function inspectOneImage(ctx: GpuContext, be: WebGpuBackend, home: string, repeat: number) {
+  const data = await resolveTrainingData(home, 'builtin:fashion-mnist-mini', undefined, 1);
+  const { channels, height, width } = data;
+  const spec = resolveModel(REFERENCE_MODEL, [channels, height, width]);
+  const net = new Sequential(spec, be, 1);
+  const source = uploadImages(be, { images: data.images.subarray(0, channels * height * width), channels, height, width, mean: data.mean, std: data.std });
+  const target = { kind: 'class' as const, classes: [0] };
+  await recordInspection(be, net, source, 1, target).read(); // pipelines
+  const gpuMs = await timeGpuWork(ctx, () => recordInspection(be, net, source, 1, target).discard(), repeat);
+  const wall: number[] = [];
+  for (let i = 0; i < repeat; i++) {
+    const t0 = performance.now();
+    await recordInspection(be, net, source, 1, target).read();
+    wall.push(performance.now() - t0);
+  }
+  be.release(source.images);
+  return { model: REFERENCE_MODEL, images: 1, target: 'class score', gpu_ms: round(gpuMs), wall_ms: round(median(wall)), wall_ms_runs: wall.map(round) };
+}
