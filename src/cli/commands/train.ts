@@ -37,6 +37,7 @@ export async function run(argv: string[]): Promise<number> {
     spec, epochs: opts.epochs, batchSize: opts.batch, lr: opts.lr, optimizer: opts.optimizer, schedule: opts.schedule,
     seed: opts.seed, maxSteps: opts.maxSteps, shuffle: opts.shuffle, ...(opts.earlyStop !== undefined ? { earlyStop: opts.earlyStop } : {}),
     ...(opts.labelSmoothing ? { labelSmoothing: opts.labelSmoothing } : {}),
+    ...(opts.augment ? { augment: opts.augment } : {}),
   };
   const init = !resume && opts.init ? await readInitWeights(opts.init) : undefined;
 

@@ -9,7 +9,8 @@ import { parseText } from '../../engine/model/parseText';
 import { MODEL_PRESETS, presetSpec } from '../../engine/model/presets';
 import { DEFAULT_OPTIMIZER, type OptimizerConfig, type OptimizerName } from '../../engine/optim/optimizer';
 import { parseSchedule, type ScheduleConfig } from '../../engine/optim/schedule';
-import { booleanFlag, choiceFlag, expectPositionals, numberFlag, parseCommandArgs, parsedFlag, stringFlag, type FlagSpecs } from '../args';
+import { type AugmentSpec, isAugmenting, parseAugment } from '../../engine/train/augment';
+import { booleanFlag, choiceFlag, expectPositionals, numberFlag, parseCommandArgs, parsedFlag, stringFlag, type FlagSpecs, type ParsedArgs } from '../args';
 
 export const REFERENCE_MODEL = 'conv(8,3,p=1) relu maxpool(2) conv(16,3,p=1) relu maxpool(2) flatten linear(10)';
 
@@ -35,6 +36,9 @@ With no options, trains the reference model on the embedded Fashion-MNIST subset
                     validation accuracy
   --no-shuffle      the same batch order every epoch (PyTorch's shuffle=False)
   --label-smoothing X  cross-entropy label smoothing, 0 to below 1 (default 0)
+  --augment A       augment the training batches on the device (never validation), a list of
+                    flip, crop:PAD, rrc:MIN_SCALE, jitter:STRENGTH, e.g. flip,crop:4
+                    (default none; exact semantics: docs/formats/augmentation.md)
   --val-split F     validation fraction when --data imports files (default 0.1)
   --name NAME       run name
   --resume RUN_ID   continue a run from its last checkpoint, with its own settings, to its
@@ -60,6 +64,8 @@ export interface TrainOptions {
   earlyStop?: number;
   shuffle: boolean;
   labelSmoothing?: number;
+  /** Absent: no augmentation. */
+  augment?: AugmentSpec;
   valSplit?: number;
   name?: string;
   resume?: string;
@@ -76,7 +82,7 @@ export const TRAIN_FLAGS: FlagSpecs = {
   data: { type: 'string' }, model: { type: 'string' }, epochs: { type: 'string' }, batch: { type: 'string' },
   lr: { type: 'string' }, optimizer: { type: 'string' }, momentum: { type: 'string' }, nesterov: { type: 'boolean' },
   'weight-decay': { type: 'string' }, schedule: { type: 'string' }, seed: { type: 'string' }, 'max-steps': { type: 'string' },
-  'early-stop': { type: 'string' }, 'no-shuffle': { type: 'boolean' }, 'label-smoothing': { type: 'string' }, 'val-split': { type: 'string' }, name: { type: 'string' },
+  'early-stop': { type: 'string' }, 'no-shuffle': { type: 'boolean' }, 'label-smoothing': { type: 'string' }, augment: { type: 'string' }, 'val-split': { type: 'string' }, name: { type: 'string' },
   resume: { type: 'string' }, init: { type: 'string' }, home: { type: 'string' }, backend: { type: 'string' },
   'conv-algo': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
 };
@@ -108,6 +114,7 @@ export function parseTrainOptions(argv: string[]): TrainOptions {
     earlyStop: numberFlag(args, 'early-stop', { integer: true, min: 1 }),
     shuffle: !booleanFlag(args, 'no-shuffle'),
     labelSmoothing: numberFlag(args, 'label-smoothing', { min: 0, max: 1, maxExclusive: true }),
+    augment: augmentFlag(args),
     valSplit: numberFlag(args, 'val-split', { min: 0, max: 0.99 }),
     name: stringFlag(args, 'name'),
     resume: stringFlag(args, 'resume'),
@@ -118,6 +125,12 @@ export function parseTrainOptions(argv: string[]): TrainOptions {
     json: booleanFlag(args, 'json'),
     help: booleanFlag(args, 'help'),
   };
+}
+
+/** --augment as a spec, or undefined for none ("none" included). */
+function augmentFlag(args: ParsedArgs): AugmentSpec | undefined {
+  const spec = parsedFlag(args, 'augment', parseAugment);
+  return isAugmenting(spec) ? spec : undefined;
 }
 
 /** A model text, a preset id or a JSON file, for the dataset's input shape (and class count, for a preset). */

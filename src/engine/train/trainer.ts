@@ -20,6 +20,8 @@ import { describeDivergence } from './divergence';
 import { ReadbackPacer } from './readbackPacer';
 import type { StepTimer } from './timer';
 import { checkModelFitsData } from './validate';
+import { checkAugment, isAugmenting } from './augment';
+import { augmentTable } from './augmentDraw';
 import type { DeviceImages } from '../eval/logits';
 import type { EpochMetrics, NamedTensor, StepMetrics, TrainConfig, TrainData, TrainSummary } from './types';
 
@@ -84,6 +86,7 @@ export class Trainer<B> {
 
   constructor(readonly be: Backend<B>, readonly config: TrainConfig, readonly data: TrainData, readonly options: TrainerOptions = {}) {
     checkModelFitsData(config.spec, data);
+    checkAugment(config.augment, data);
     this.pacer = be.kind === 'webgpu' ? new ReadbackPacer() : null;
     this.model = new Sequential(config.spec, be, config.seed);
     this.optimizer = new Optimizer(be, this.model.parameters(), config.optimizer);
@@ -192,7 +195,11 @@ export class Trainer<B> {
     be.setScope({ layer: 'data', phase: 'data' });
     const indices = be.uploadU32(batchIndices, 'batch-indices');
     const x = tape.temp(n * data.channels * data.height * data.width, 'batch-images');
-    be.gatherBatch({ count: n, channels: data.channels, height: data.height, width: data.width, mean: data.mean, std: data.std }, this.images, indices, x);
+    const gather = { count: n, channels: data.channels, height: data.height, width: data.width, mean: data.mean, std: data.std };
+    // Augmentation draws from (seed, step, slot), so a resumed run sees the crops it would have.
+    const augment = isAugmenting(config.augment) ? be.upload(augmentTable(config.augment, config.seed, this.step, n, data.height, data.width), 'augment-params') : null;
+    if (augment) be.gatherBatchAugmented(gather, this.images, indices, augment, x);
+    else be.gatherBatch(gather, this.images, indices, x);
     const targets = tape.temp(n, 'batch-targets');
     be.gatherLabels(n, this.labels, indices, targets);
 
@@ -226,6 +233,7 @@ export class Trainer<B> {
     statsPromise.catch(() => undefined);
     timing.catch(() => undefined);
     be.release(indices);
+    if (augment) be.release(augment);
     tape.reset();
     return { step: this.step, epoch: this.epoch, lr, batch: n, stats: statsPromise, timing };
   }

@@ -4,6 +4,7 @@
 import type { ModelSpec } from '../model/spec';
 import type { OptimizerConfig } from '../optim/optimizer';
 import type { ScheduleConfig } from '../optim/schedule';
+import type { AugmentSpec } from './augment';
 
 export interface TrainConfig {
   spec: ModelSpec;
@@ -21,6 +22,8 @@ export interface TrainConfig {
   earlyStop?: number;
   /** Cross-entropy label smoothing in [0, 1) (PyTorch's label_smoothing); absent = 0. */
   labelSmoothing?: number;
+  /** Per-step augmentation of the training batches (train/augment.ts); absent = none. */
+  augment?: AugmentSpec;
 }
 
 /** A dataset as the trainer needs it: uint8 images, uploaded to the device once. */
