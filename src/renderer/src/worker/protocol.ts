@@ -18,6 +18,7 @@
 import { z } from 'zod';
 import type { ConvAlgorithm } from '../../../engine/backend';
 import type { EpochMetrics, StepMetrics, TrainConfig, TrainSummary } from '../../../engine/train/types';
+import { augmentProblem } from '../../../engine/train/augment';
 import type { TuneChoice } from '../../../engine/webgpu/autotune/autotuner';
 import type { AdapterSummary } from '../../../engine/webgpu/device';
 import type { ConvPhase } from '../../../engine/webgpu/ops/convAlgorithmsChoice';
@@ -226,6 +227,11 @@ const configSchema = z.strictObject({
 
 const dataSchema = z
   .strictObject({
+  // The engine's own rules (train/augment.ts), so the worker and the CLI refuse the same specs.
+  augment: z.record(z.string(), z.unknown()).superRefine((spec, ctx) => {
+    const problem = augmentProblem(spec);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }).optional(),
     images: z.instanceof(Uint8Array),
     labels: z.instanceof(Uint8Array),
     trainIndices: z.instanceof(Uint32Array),
