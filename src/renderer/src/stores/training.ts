@@ -22,6 +22,7 @@ import type { MetricsRecord, RunManifest } from '../../../shared/runFormat';
 import { LiveSeries } from '../components/train/liveSeries';
 import { lab, labSocketForWorkers } from '../lab';
 import type { FromWorker, KernelReport, StartOptions, ToWorker } from '../worker/protocol';
+import { type AugmentSpec, augmentDataProblem, isAugmenting } from '../../../engine/train/augment';
 import { trainDataOf } from '../worker/trainData';
 import { gpuWorker } from '../worker/workerClient';
 import { useDatasetsStore } from './datasets';
@@ -53,12 +54,14 @@ const ACTIVE: readonly TrainStatus[] = ['loading', 'tuning', 'running', 'paused'
 const ACTIVE_RUN_KEY = 'convlab.trainingRun';
 
 export const useTrainingStore = defineStore('training', () => {
+  /** Training-time augmentation (components/train/AugmentationField.vue); {} = none. */
+  augment: AugmentSpec;
   const datasets = useDatasetsStore();
   const model = useModelStore();
 
   const params = reactive<HyperParams>({
     epochs: 3, batchSize: 64, lr: 0.01, optimizer: 'sgd', momentum: 0.9, weightDecay: 0, schedule: 'constant', seed: 42, maxSteps: 0,
-    earlyStop: 0, shuffle: true, name: '', convAlgorithm: 'auto',
+    earlyStop: 0, shuffle: true, name: '', convAlgorithm: 'auto', augment: {},
   });
   const status = ref<TrainStatus>('idle');
   const error = ref<string | null>(null);
@@ -122,6 +125,8 @@ export const useTrainingStore = defineStore('training', () => {
   let resumedRecords: { manifest: RunManifest; records: MetricsRecord[] } | null = null;
 
   function redrawSoon(): void {
+    const augmentIssue = augmentDataProblem(params.augment, d);
+    if (augmentIssue) return `${augmentIssue[0]!.toUpperCase()}${augmentIssue.slice(1)}.`;
     if (frameRequested) return;
     frameRequested = true;
     const tick = (): void => {
@@ -168,6 +173,7 @@ export const useTrainingStore = defineStore('training', () => {
     if (active.value || blocker.value) return;
     reset();
     await launch(datasets.selected!.id, {
+      ...(isAugmenting(params.augment) ? { augment: { ...params.augment } } : {}),
       config: trainConfig(),
       convAlgorithm: params.convAlgorithm,
       ...(params.name.trim() ? { name: params.name.trim() } : {}),
