@@ -1,7 +1,7 @@
 // CPU tier: the pure helpers behind the shared charts (smoothing, point shaping, tick labels).
 import { describe, expect, it } from 'vitest';
 import { emaSmooth } from '../../src/renderer/src/components/charts/smoothing';
-import { buildLineOption, countDrawn, formatTick, seriesPoints } from '../../src/renderer/src/components/charts/lineOptions';
+import { buildLineOption, countDrawn, formatTick, lastDrawnX, seriesPoints, smoothingOf } from '../../src/renderer/src/components/charts/lineOptions';
 import { buildBarOption, countBars } from '../../src/renderer/src/components/charts/barOptions';
 import { chartPalette } from '../../src/renderer/src/styles/theme';
 
@@ -54,11 +54,28 @@ describe('seriesPoints / countDrawn', () => {
     expect(pts).toEqual([[1, 0.1], [2, null], [3, null]]);
   });
 
-  it('smooths a copy: the caller’s array is unchanged', () => {
+  it('smooths a copy: the caller’s array is unchanged, and each point keeps its raw value', () => {
     const y = Float64Array.from([0, 10]);
     const pts = seriesPoints({ name: 's', x: [0, 1], y }, 0.5, false);
     expect(pts[1]![1]).not.toBe(10);
+    expect(pts[1]![2]).toBe(10);
     expect(Array.from(y)).toEqual([0, 10]);
+  });
+
+  it('smoothing is for per-step training curves: never a series that says no, nothing on an epoch axis', () => {
+    const train = { name: 'train loss', x: [1], y: [1] };
+    const val = { name: 'validation loss', x: [1], y: [1], smooth: false };
+    expect(smoothingOf(train, 0.6, 'step')).toBe(0.6);
+    expect(smoothingOf(train, 0.6, 'seconds')).toBe(0.6);
+    expect(smoothingOf(val, 0.6, 'step')).toBe(0);
+    expect(smoothingOf(train, 0.6, 'epoch')).toBe(0);
+    expect(smoothingOf({ ...train, smooth: true }, 0.6, 'epoch')).toBe(0.6);
+  });
+
+  it('lastDrawnX is the newest x with a value over all series', () => {
+    expect(lastDrawnX([[[1, 1], [2, 2], [3, null]], [[5, 1]]])).toBe(5);
+    expect(lastDrawnX([[[1, 1], [2, 2], [3, null]]])).toBe(2);
+    expect(lastDrawnX([])).toBeNaN();
   });
 });
 
@@ -69,7 +86,27 @@ describe('chart options', () => {
     expect(opt.animation).toBe(false);
     expect(opt.xAxis).toMatchObject({ type: 'value', name: 'step' });
     expect(opt.yAxis).toMatchObject({ type: 'log', name: 'loss (nats)' });
-    expect((opt.series as Array<Record<string, unknown>>)[0]).toMatchObject({ type: 'line', sampling: 'minmax', showSymbol: false });
+    expect((opt.series as Array<Record<string, unknown>>)[0]).toMatchObject({ type: 'line', sampling: 'minmax' });
+  });
+
+  it('line: a second y axis on the right for the series that ask, integer step ticks, symbols only on sparse curves', () => {
+    const many = Array.from({ length: 100 }, (_, i) => i + 1);
+    const series = [
+      { name: 'loss', x: many, y: many },
+      { name: 'accuracy', x: [10, 20], y: [50, 60], yAxis: 'right' as const, smooth: false },
+    ];
+    const opt = buildLineOption(
+      { series, xLabel: 'step', yLabel: 'loss', yLabelRight: 'accuracy (%)', width: 600 },
+      chartPalette('light'),
+      series.map((s) => seriesPoints(s, 0, false)),
+    );
+    const y = opt.yAxis as Array<{ name: string; position: string }>;
+    expect(y.map((a) => [a.name, a.position])).toEqual([['loss', 'left'], ['accuracy (%)', 'right']]);
+    const s = opt.series as Array<{ yAxisIndex: number; showSymbol: boolean }>;
+    expect(s.map((x) => x.yAxisIndex)).toEqual([0, 1]);
+    expect(s.map((x) => x.showSymbol)).toEqual([false, true]);
+    expect(opt.xAxis).toMatchObject({ minInterval: 1 });
+    expect(opt.legend).toMatchObject({ type: 'plain' });
   });
 
   it('bar: one stack per part, nulls for missing values, bars counted', () => {

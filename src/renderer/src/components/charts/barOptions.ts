@@ -2,7 +2,8 @@
 // histograms with a single stack). Pure, like lineOptions.ts, so it is testable without a DOM.
 
 import type { ChartPalette } from '../../styles/theme';
-import { formatTick } from './lineOptions';
+import { formatTick } from './axisTicks';
+import { legendLayout } from './legendLayout';
 
 export interface BarStack {
   /** Legend name of this stack part, e.g. 'forward', 'grad-input', 'grad-weight'. */
@@ -19,6 +20,8 @@ export interface StackedBarInput {
   yLabel: string;
   /** Bars grow to the right with categories on the y axis: better for many long layer names. */
   horizontal?: boolean;
+  /** Chart width in px, for the legend layout (0 or absent: not measured yet). */
+  width?: number;
 }
 
 export function countBars(stacks: readonly BarStack[]): number {
@@ -34,11 +37,19 @@ export function buildBarOption(input: StackedBarInput, palette: ChartPalette): R
     axisLabel: { color: palette.muted },
     splitLine: { lineStyle: { color: palette.grid } },
   };
-  const categoryAxis = { type: 'category', data: [...input.categories], ...axisCommon };
+  // Every category named (layer names are the point of the chart), slanted when they would not fit.
+  const slanted = !input.horizontal && input.categories.length > 3;
+  const categoryAxis = {
+    type: 'category',
+    data: [...input.categories],
+    ...axisCommon,
+    axisLabel: { color: palette.muted, interval: 0, rotate: slanted ? 30 : 0 },
+  };
   const valueAxis = { type: 'value', ...axisCommon, axisLabel: { color: palette.muted, formatter: formatTick } };
   const xAxis = input.horizontal
     ? { ...valueAxis, name: input.yLabel, nameLocation: 'middle', nameGap: 28 }
-    : { ...categoryAxis, name: input.xLabel, nameLocation: 'middle', nameGap: 28 };
+    : { ...categoryAxis, name: input.xLabel, nameLocation: 'middle', nameGap: slanted ? 52 : 28 };
+  const legend = legendLayout(input.stacks.map((s) => s.name), input.width ?? 0, input.stacks.length > 1);
   const yAxis = input.horizontal
     ? { ...categoryAxis, name: input.xLabel, inverse: true }
     : { ...valueAxis, name: input.yLabel, nameLocation: 'end' };
@@ -46,8 +57,15 @@ export function buildBarOption(input: StackedBarInput, palette: ChartPalette): R
     animation: false,
     textStyle: { fontFamily: 'inherit' },
     color: palette.series,
-    grid: { left: input.horizontal ? 120 : 64, right: 20, top: input.stacks.length > 1 ? 64 : 36, bottom: 48, containLabel: input.horizontal === true },
-    legend: { top: 4, type: 'scroll', show: input.stacks.length > 1, textStyle: { color: palette.text }, inactiveColor: palette.axis },
+    grid: { left: input.horizontal ? 120 : 64, right: 20, top: legend.gridTop, bottom: slanted ? 72 : 48, containLabel: input.horizontal === true },
+    legend: {
+      top: 4,
+      type: legend.plain ? 'plain' : 'scroll',
+      show: input.stacks.length > 1,
+      textStyle: { color: palette.text },
+      inactiveColor: palette.axis,
+      pageTextStyle: { color: palette.muted },
+    },
     tooltip: {
       trigger: 'axis',
       axisPointer: { type: 'shadow' },
