@@ -14,6 +14,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(argv
   runs: { summary: 'list, show, compare, export (safetensors, onnx, csv), rm saved runs', load: () => import('./commands/runs') },
   eval: { summary: 'evaluate a run: accuracy, per-class precision/recall/F1, confusion matrix', load: () => import('./commands/eval') },
   predict: { summary: 'top classes of new images (files or folders) with a trained run', load: () => import('./commands/predict') },
+  sweep: { summary: 'a grid or random search over train options, run after run; --resume finishes one', load: () => import('./commands/sweep') },
   inspect: { summary: "one image through a run's model: every layer's output, filters, input gradients (PNG)", load: () => import('./commands/inspect') },
   bench: { summary: 'measure this adapter: reference model images/s, conv layers per algorithm, GEMM peak (JSON)', load: () => import('./commands/bench') },
   web: { summary: 'serve Conv Lab to your browser on 127.0.0.1 (token in the URL)', load: () => import('./commands/web') },

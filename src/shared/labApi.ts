@@ -249,6 +249,7 @@ export interface RunCreateRequest {
   versions?: Record<string, string>;
   /** How to feed the model an image (docs/formats/run.md). */
   preprocessing?: Preprocessing;
+  tags?: string[];
 }
 
 /** One float32 tensor of a checkpoint: `data` is its little-endian float32 bytes (shape product × 4). */

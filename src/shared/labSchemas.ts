@@ -98,6 +98,7 @@ const runCreate = z.strictObject({
   adapter: jsonObject.optional(),
   versions: z.record(shortText, shortText).optional(),
   preprocessing: preprocessingSchema.optional(),
+  tags: z.array(z.string().min(1).max(64)).max(64).optional(),
 });
 
 // The summary keys a writer may set (src/shared/runRecord.ts); numbers may be NaN (a diverged

@@ -145,4 +145,18 @@ export interface RunConfigRecord {
   train: Record<string, unknown> & { spec: unknown };
   backend: 'webgpu' | 'cpu';
   convAlgorithm: string;
+  /** Set when the run is one of a sweep's (docs/formats/sweep.md): which, and its parameters. */
+  sweep?: SweepMembership;
+}
+
+export interface SweepMembership {
+  id: string;
+  /** The run's place in the sweep's list of parameter sets (0-based). */
+  index: number;
+  params: Record<string, string | number | boolean>;
+}
+
+/** The tag every run of a sweep carries, so a filter finds them. */
+export function sweepTag(sweepId: string): string {
+  return `sweep:${sweepId}`;
 }

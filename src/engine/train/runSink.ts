@@ -17,6 +17,8 @@ export interface RunInit {
   adapter: Record<string, unknown> | null;
   versions: Record<string, string>;
   preprocessing: Preprocessing;
+  /** Tags the run starts with (a sweep's runs carry `sweep:<id>`). */
+  tags?: string[];
 }
 
 /** How a session ends, as the run records it. */

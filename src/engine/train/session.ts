@@ -18,7 +18,7 @@ import { tuneModel } from '../webgpu/autotune/tuneModel';
 import { WebGpuBackend } from '../webgpu/webgpuBackend';
 import { evaluationName } from '../../shared/evaluation';
 import type { LoadedDataset } from '../../shared/datasetFormat';
-import { BEST_CHECKPOINT, type Preprocessing } from '../../shared/runRecord';
+import { BEST_CHECKPOINT, type Preprocessing, type SweepMembership } from '../../shared/runRecord';
 import { evaluate } from '../eval/evaluate';
 import { loadStateDict } from '../nn/stateDict';
 import type { TrainControl } from './control';
@@ -65,10 +65,14 @@ export interface TrainingSessionOptions<B> {
     dataRef: string;
     convAlgorithm: string;
     versions: Record<string, string>;
+    tags?: string[];
+    /** The sweep this run belongs to, when it does. */
+    sweep?: SweepMembership;
   };
   /** Weights to start from (fine-tuning); the optimizer starts fresh. */
   init?: NamedTensor[];
-  /** Continue this run (planResume) instead of creating one. */
+  /** Continue this run (planResume) instead of creating one. A plan without weights restarts the
+   *  run from scratch in the same folder (a sweep's run interrupted before its first checkpoint). */
   resume?: ResumePlan;
   events?: SessionEvents<B>;
 }
@@ -92,9 +96,9 @@ export async function runTrainingSession<B>(o: TrainingSessionOptions<B>): Promi
   const timer: StepTimer = gpu ? gpuStepTimer(gpu.ctx) : new WallClockTimer();
 
   const recorder = new RunRecorder(o.sink, preprocessingOf(data, spec), config.earlyStop, o.resume?.best ?? null);
-  const resume = o.resume
+  const resume = o.resume && o.resume.model.length > 0
     ? { model: o.resume.model, optimizer: o.resume.optimizer, epoch: o.resume.epoch, step: o.resume.step }
-    : o.init
+    : !o.resume && o.init
       ? { model: o.init, optimizer: [], epoch: 0, step: 0 }
       : undefined;
   const trainer = new Trainer(be, config, {
@@ -124,17 +128,21 @@ export async function runTrainingSession<B>(o: TrainingSessionOptions<B>): Promi
   if (o.resume) {
     runId = o.resume.runId;
     await o.sink.reopen(runId);
-    o.sink.appendMetrics([{ kind: 'event', time: Date.now(), message: `resumed at epoch ${o.resume.epoch}, step ${o.resume.step}` }]);
+    o.sink.appendMetrics([{ kind: 'event', time: Date.now(), message: resume ? `resumed at epoch ${o.resume.epoch}, step ${o.resume.step}` : 'restarted from the beginning (no checkpoint to resume from)' }]);
   } else {
     runId = await o.sink.create({
       ...(o.record.name ? { name: o.record.name } : {}),
-      config: { data: o.record.dataRef, model: formatText(spec), train: { ...config }, backend: be.kind, convAlgorithm: o.record.convAlgorithm },
+      config: {
+        data: o.record.dataRef, model: formatText(spec), train: { ...config }, backend: be.kind, convAlgorithm: o.record.convAlgorithm,
+        ...(o.record.sweep ? { sweep: o.record.sweep } : {}),
+      },
       modelSpec: formatText(spec),
       dataset: { id: data.id, name: data.name },
       seed: config.seed,
       adapter: gpu ? { backend: 'webgpu', ...gpu.ctx.adapter } : { backend: 'cpu', description: 'float64 CPU twins' },
       versions: o.record.versions,
       preprocessing: recorder.preprocessing,
+      ...(o.record.tags?.length ? { tags: o.record.tags } : {}),
     });
   }
 

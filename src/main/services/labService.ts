@@ -254,6 +254,7 @@ export function createLabService(opts: LabServiceOptions): LabService {
           adapter: request.adapter,
           versions: request.versions,
           preprocessing: request.preprocessing,
+          tags: request.tags,
         });
         writers.set(writer.id, { writer, client });
         return { id: writer.id };

@@ -51,6 +51,7 @@ export interface RunInit {
   adapter?: unknown;
   versions?: Record<string, string>;
   preprocessing?: unknown;
+  tags?: string[];
 }
 
 export interface RunScan {
@@ -100,7 +101,7 @@ export class RunStore {
         versions: init.versions ?? {},
         summary: {},
         notes: '',
-        tags: [],
+        tags: init.tags ? checkTags(init.tags) : [],
         pid: process.pid,
         host: hostname(),
         heartbeatAt: now.toISOString(),
@@ -281,15 +282,7 @@ export class RunStore {
   }
 
   async setTags(id: string, tags: string[]): Promise<RunManifest> {
-    if (!Array.isArray(tags)) throw new Error('Tags must be a list of strings');
-    const clean: string[] = [];
-    for (const tag of tags) {
-      const t = typeof tag === 'string' ? tag.trim() : '';
-      if (t === '' || t.length > MAX_TAG || /[\u0000-\u001f]/.test(t)) {
-        throw new Error(`Invalid tag ${JSON.stringify(tag)}: a tag is 1-${MAX_TAG} printable characters`);
-      }
-      if (!clean.includes(t)) clean.push(t);
-    }
+    const clean = checkTags(tags);
     return patchManifest(manifestPath(this.runsDir, id), (m) => ({ ...m, tags: clean }));
   }
 
@@ -327,6 +320,19 @@ export class RunStore {
     await clear(join(this.runsDir, TRASH_DIR), 0);
     await clear(join(this.runsDir, STAGING_DIR), STAGING_MAX_AGE_MS);
   }
+}
+
+function checkTags(tags: unknown): string[] {
+  if (!Array.isArray(tags)) throw new Error('Tags must be a list of strings');
+  const clean: string[] = [];
+  for (const tag of tags) {
+    const t = typeof tag === 'string' ? tag.trim() : '';
+    if (t === '' || t.length > MAX_TAG || /[\u0000-\u001f]/.test(t)) {
+      throw new Error(`Invalid tag ${JSON.stringify(tag)}: a tag is 1-${MAX_TAG} printable characters`);
+    }
+    if (!clean.includes(t)) clean.push(t);
+  }
+  return clean;
 }
 
 function checkName(name: unknown): string {
