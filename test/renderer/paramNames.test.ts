@@ -37,5 +37,6 @@ describe('parameter legend names', () => {
     expect(layerLegendName('4.body.0.conv2d')).toBe('conv2d #4.body.0');
     expect(layerLegendName('data')).toBe('data');
     expect(layerLegendName('optimizer')).toBe('optimizer');
+    expect(layerLegendName('1.relu+2.max_pool2d')).toBe('relu #1+max_pool2d #2');
   });
 });

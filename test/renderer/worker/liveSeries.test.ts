@@ -2,7 +2,9 @@
 // norms, kernel times grouped by layer and phase (mean per step) and the per-phase trend.
 import { describe, expect, it } from 'vitest';
 import type { StepMetrics } from '../../../src/engine/train/types';
-import { Growable, LiveSeries } from '../../../src/renderer/src/components/train/liveSeries';
+import { Growable, LiveSeries, percentOf } from '../../../src/renderer/src/components/train/liveSeries';
+import { storedCurves } from '../../../src/renderer/src/components/train/storedCurves';
+import type { MetricsRecord } from '../../../src/shared/runFormat';
 
 function step(n: number, kernelTimes?: Record<string, number>): StepMetrics {
   return {
@@ -57,5 +59,44 @@ describe('LiveSeries', () => {
     s.addFinalValidation(15, NaN, NaN);
     expect([...s.epochStep.view()]).toEqual([10, 14]);
     expect([...s.valAccuracy.view()]).toEqual([0.6, 0.7]);
+  });
+
+  it('keeps the best validation, not the last: higher accuracy, a tie to the lower loss', () => {
+    const s = new LiveSeries();
+    const epoch = (e: number, valAccuracy: number, valLoss: number) => ({ kind: 'epoch' as const, epoch: e, step: 10 * e, trainLoss: 1, trainAccuracy: 0.5, valLoss, valAccuracy, seconds: e });
+    s.addEpoch(epoch(1, 0.8, 0.5));
+    s.addEpoch(epoch(2, 0.969, 0.3));
+    s.addEpoch(epoch(3, 0.906, 0.25));
+    s.addEpoch(epoch(4, 0.969, 0.2));
+    expect(s.best).toEqual({ accuracy: 0.969, loss: 0.2, epoch: 4, step: 40 });
+    s.addFinalValidation(45, 0.1, 0.99, 5);
+    expect(s.best).toMatchObject({ accuracy: 0.99, epoch: 5, step: 45 });
+  });
+
+  it('gives validation points their time since the start through the step they sit at', () => {
+    const s = new LiveSeries();
+    for (const n of [1, 2, 3, 4]) s.addStep(step(n), 1000 * n);
+    expect([...s.timeAt(Float64Array.from([2, 4]))]).toEqual([1, 2]);
+    expect([...s.timeAt(Float64Array.from([4]), true)]).toEqual([4000]);
+    expect(s.timeAt(Float64Array.from([9]))[0]).toBeNaN();
+    expect([...percentOf([0.5, 0.25])]).toEqual([50, 25]);
+  });
+});
+
+describe('storedCurves', () => {
+  it('keeps the newest record of a step, in order, and continues the seconds of a resumed session', () => {
+    const rec = (stepNo: number, elapsed: number, loss: number): MetricsRecord =>
+      ({ kind: 'step', step: stepNo, epoch: 0, loss, accuracy: 0, lr: 0.1, imagesPerSecond: 1, gradNorms: {}, timing: 'coarse', elapsed, time: 1.7e12 + stepNo }) as MetricsRecord;
+    const records = [rec(1, 1, 9), rec(2, 2, 9), rec(3, 3, 9), { kind: 'event', message: 'resumed' } as MetricsRecord, rec(3, 0.5, 1), rec(4, 1.5, 1)];
+    const { steps } = storedCurves(records);
+    expect(steps.map((m) => m.step)).toEqual([1, 2, 3, 4]);
+    expect(steps.map((m) => m.loss)).toEqual([9, 9, 1, 1]);
+    expect(steps.map((m) => m.elapsed)).toEqual([1, 2, 2, 3]);
+    expect(steps[0]!.wall).toBe(1.7e12 + 1);
+  });
+
+  it('reads runs from before `elapsed`, which stored seconds in `time`', () => {
+    const { steps } = storedCurves([{ kind: 'step', step: 1, time: 4.5, loss: 1 } as MetricsRecord]);
+    expect(steps[0]).toMatchObject({ elapsed: 4.5, wall: NaN });
   });
 });

@@ -9,20 +9,27 @@
 // The run being trained is remembered in sessionStorage, so after a reload (which interrupts it:
 // the host sees this page go away) Train shows that run, its curves from the stored metrics, and
 // offers to resume it.
+//
+// What the status line calls best is the best validation (the engine's rule: higher accuracy, a
+// tie to the lower loss), tracked over the epoch records as they come and replaced by the run's
+// own summary (bestValAccuracy, bestEpoch) once the run has one; never the last epoch's number.
 
 import { defineStore } from 'pinia';
 import { computed, markRaw, reactive, ref, shallowRef } from 'vue';
 import type { ConvAlgorithm } from '../../../engine/backend';
 import { DEFAULT_OPTIMIZER, type OptimizerName } from '../../../engine/optim/optimizer';
 import { DEFAULT_SCHEDULE, type ScheduleKind } from '../../../engine/optim/schedule';
+import type { ModelSpec } from '../../../engine/model/spec';
 import type { EpochMetrics, StepMetrics, TrainConfig, TrainSummary } from '../../../engine/train/types';
 import { modelDataMismatch } from '../../../engine/train/validate';
+import { type AugmentSpec, augmentDataProblem, isAugmenting } from '../../../engine/train/augment';
 import type { AdapterSummary } from '../../../engine/webgpu/device';
 import type { MetricsRecord, RunManifest } from '../../../shared/runFormat';
-import { LiveSeries } from '../components/train/liveSeries';
+import { isBetterValidation, type RunSummary } from '../../../shared/runRecord';
+import { LiveSeries, type BestValidation } from '../components/train/liveSeries';
+import { storedCurves } from '../components/train/storedCurves';
 import { lab, labSocketForWorkers } from '../lab';
 import type { FromWorker, KernelReport, StartOptions, ToWorker } from '../worker/protocol';
-import { type AugmentSpec, augmentDataProblem, isAugmenting } from '../../../engine/train/augment';
 import { trainDataOf } from '../worker/trainData';
 import { gpuWorker } from '../worker/workerClient';
 import { useDatasetsStore } from './datasets';
@@ -47,6 +54,8 @@ export interface HyperParams {
   name: string;
   /** Every conv layer's algorithm, or 'auto': timed per layer on this GPU, remembered per adapter. */
   convAlgorithm: ConvAlgorithm;
+  /** Training-time augmentation (components/train/AugmentationField.vue); {} = none. */
+  augment: AugmentSpec;
 }
 
 const ACTIVE: readonly TrainStatus[] = ['loading', 'tuning', 'running', 'paused', 'stopping', 'evaluating'];
@@ -54,8 +63,6 @@ const ACTIVE: readonly TrainStatus[] = ['loading', 'tuning', 'running', 'paused'
 const ACTIVE_RUN_KEY = 'convlab.trainingRun';
 
 export const useTrainingStore = defineStore('training', () => {
-  /** Training-time augmentation (components/train/AugmentationField.vue); {} = none. */
-  augment: AugmentSpec;
   const datasets = useDatasetsStore();
   const model = useModelStore();
 
@@ -82,14 +89,30 @@ export const useTrainingStore = defineStore('training', () => {
   const lastCheckpoint = ref<string | null>(null);
   /** Which kernel each conv layer runs and why, as the worker last reported it (plain data, replaced whole). */
   const kernels = shallowRef<KernelReport | null>(null);
+  /** The model the shown run trains (legends name its layers); not the Model view's, which may change meanwhile. */
+  const runSpec = shallowRef<ModelSpec | null>(null);
+  /** The best validation as the run's stored summary says it, once it says it. */
+  const storedBest = ref<BestValidation | null>(null);
 
   const series = shallowRef(markRaw(new LiveSeries()));
   const revision = ref(0);
   let frameRequested = false;
   /** Seconds of training before this session (a resumed run's session starts at 0 again). */
   let elapsedBefore = 0;
+  /** Wall-clock ms at which this session's `elapsed` was 0 (live steps carry no wall time). */
+  let sessionStartWall: number | null = null;
 
   const active = computed(() => ACTIVE.includes(status.value));
+
+  /** The best validation so far: the run's summary, or what this page saw when that is better
+   *  (a resumed run beating its stored best before the summary says so). */
+  const bestValidation = computed<BestValidation | null>(() => {
+    void revision.value;
+    const live = series.value.best;
+    const stored = storedBest.value;
+    if (!stored) return live;
+    return live && isBetterValidation(live, stored) ? live : stored;
+  });
 
   /** Why training cannot start with the current dataset and model, or null. */
   const blocker = computed<string | null>(() => {
@@ -102,6 +125,8 @@ export const useTrainingStore = defineStore('training', () => {
     if (!Number.isInteger(params.batchSize) || params.batchSize < 1) return 'Batch size must be a whole number ≥ 1.';
     if (!(params.lr > 0 && params.lr <= 10)) return 'The learning rate must be > 0 and at most 10.';
     if (params.earlyStop > 0 && d.split?.val === 0) return `Early stopping watches the validation accuracy, but "${d.name}" has no validation split.`;
+    const augmentIssue = augmentDataProblem(params.augment, d);
+    if (augmentIssue) return `${augmentIssue[0]!.toUpperCase()}${augmentIssue.slice(1)}.`;
     return null;
   });
 
@@ -125,8 +150,6 @@ export const useTrainingStore = defineStore('training', () => {
   let resumedRecords: { manifest: RunManifest; records: MetricsRecord[] } | null = null;
 
   function redrawSoon(): void {
-    const augmentIssue = augmentDataProblem(params.augment, d);
-    if (augmentIssue) return `${augmentIssue[0]!.toUpperCase()}${augmentIssue.slice(1)}.`;
     if (frameRequested) return;
     frameRequested = true;
     const tick = (): void => {
@@ -150,6 +173,7 @@ export const useTrainingStore = defineStore('training', () => {
       ...(params.maxSteps > 0 ? { maxSteps: params.maxSteps } : {}),
       shuffle: params.shuffle,
       ...(params.earlyStop > 0 ? { earlyStop: params.earlyStop } : {}),
+      ...(isAugmenting(params.augment) ? { augment: { ...params.augment } } : {}),
     };
   }
 
@@ -161,6 +185,8 @@ export const useTrainingStore = defineStore('training', () => {
     runId.value = null;
     interruptedRun.value = null;
     kernels.value = null;
+    storedBest.value = null;
+    sessionStartWall = null;
     step.value = 0;
     epoch.value = 0;
     totalSteps.value = 0;
@@ -172,9 +198,10 @@ export const useTrainingStore = defineStore('training', () => {
   async function start(): Promise<void> {
     if (active.value || blocker.value) return;
     reset();
+    const config = trainConfig();
+    runSpec.value = markRaw(config.spec);
     await launch(datasets.selected!.id, {
-      ...(isAugmenting(params.augment) ? { augment: { ...params.augment } } : {}),
-      config: trainConfig(),
+      config,
       convAlgorithm: params.convAlgorithm,
       ...(params.name.trim() ? { name: params.name.trim() } : {}),
     });
@@ -257,9 +284,10 @@ export const useTrainingStore = defineStore('training', () => {
         return;
       case 'done':
         summary.value = m.summary;
-        series.value.addFinalValidation(m.summary.steps, m.summary.valLoss, m.summary.valAccuracy);
+        series.value.addFinalValidation(m.summary.steps, m.summary.valLoss, m.summary.valAccuracy, m.summary.epochs);
         if (m.summary.divergence) error.value = m.summary.divergence;
         end(m.summary.status);
+        if (runId.value) void readStoredBest(runId.value);
         return;
       case 'error':
         // Errors of the kernel lab's jobs are its own; null means the worker itself failed.
@@ -284,8 +312,10 @@ export const useTrainingStore = defineStore('training', () => {
 
   function onSteps(list: StepMetrics[]): void {
     const s = series.value;
-    for (const m of list) s.addStep({ ...m, elapsed: elapsedBefore + m.elapsed });
     const last = list[list.length - 1]!;
+    // The batch arrives just after its last step: that step's wall time is about now.
+    sessionStartWall ??= Date.now() - last.elapsed * 1000;
+    for (const m of list) s.addStep({ ...m, elapsed: elapsedBefore + m.elapsed }, sessionStartWall + m.elapsed * 1000);
     step.value = last.step;
     seconds.value = elapsedBefore + last.elapsed;
     imagesPerSecond.value = last.imagesPerSecond;
@@ -320,14 +350,17 @@ export const useTrainingStore = defineStore('training', () => {
 
   function showStoredRun(manifest: RunManifest, records: MetricsRecord[]): void {
     const s = series.value;
-    for (const r of records) {
-      if (r.kind === 'step') s.addStep(storedStep(r));
-      else if (r.kind === 'epoch') s.addEpoch(r as unknown as EpochMetrics);
-    }
+    const { steps: stepRecords, epochs: epochRecords } = storedCurves(records);
+    for (const r of stepRecords) s.addStep(r, r.wall);
+    for (const r of epochRecords) s.addEpoch(r);
+    const spec = (manifest.config as { train?: TrainConfig }).train?.spec;
+    runSpec.value = spec ? markRaw(spec) : null;
+    storedBest.value = bestOfSummary(manifest);
     const steps = s.step.length;
     step.value = steps > 0 ? s.step.view()[steps - 1]! : 0;
     seconds.value = elapsedBefore = steps > 0 ? s.time.view()[steps - 1]! : 0;
-    const lastE = [...records].reverse().find((r) => r.kind === 'epoch') as unknown as EpochMetrics | undefined;
+    imagesPerSecond.value = steps > 0 ? s.imagesPerSecond.view()[steps - 1]! : 0;
+    const lastE = epochRecords.at(-1);
     lastEpoch.value = lastE ?? null;
     epoch.value = lastE?.epoch ?? 0;
     runId.value = manifest.id;
@@ -362,6 +395,16 @@ export const useTrainingStore = defineStore('training', () => {
     }
   }
 
+  /** The finished run's own best (its summary), which also counts validations the live view missed. */
+  async function readStoredBest(id: string): Promise<void> {
+    try {
+      const manifest = await lab.runs.get(id);
+      if (runId.value === id) storedBest.value = bestOfSummary(manifest);
+    } catch {
+      // the live maximum stays
+    }
+  }
+
   function remember(id: string): void {
     if (typeof sessionStorage !== 'undefined') sessionStorage.setItem(ACTIVE_RUN_KEY, id);
   }
@@ -380,14 +423,15 @@ export const useTrainingStore = defineStore('training', () => {
 
   return {
     params, status, error, kernels, adapter, runId, interruptedRun, totalSteps, stepsPerEpoch, step, epoch, seconds, imagesPerSecond, timing,
-    summary, lastEpoch, lastCheckpoint, series, revision, active, blocker, eta, start, pause, resume, stop, resumeRun, restoreAfterReload,
+    summary, lastEpoch, lastCheckpoint, series, revision, active, blocker, eta, runSpec, bestValidation, start, pause, resume, stop, resumeRun,
+    restoreAfterReload,
   };
 });
 
-/** A stored step record as the live series takes it: runs from before `elapsed` existed stored
- *  seconds since the start in `time`. */
-function storedStep(r: MetricsRecord): StepMetrics {
-  const m = r as unknown as StepMetrics & { time?: number };
-  const elapsed = typeof m.elapsed === 'number' ? m.elapsed : typeof m.time === 'number' && m.time < 1e9 ? m.time : NaN;
-  return { ...m, elapsed, gradNorms: m.gradNorms ?? {}, timing: m.timing ?? 'coarse' };
+/** The summary's best validation, when the run recorded one. */
+function bestOfSummary(manifest: RunManifest): BestValidation | null {
+  const s = (manifest.summary ?? {}) as RunSummary;
+  if (typeof s.bestValAccuracy !== 'number' || !Number.isFinite(s.bestValAccuracy)) return null;
+  const epoch = typeof s.bestEpoch === 'number' ? s.bestEpoch : NaN;
+  return { accuracy: s.bestValAccuracy, loss: typeof s.bestValLoss === 'number' ? s.bestValLoss : NaN, epoch, step: NaN };
 }

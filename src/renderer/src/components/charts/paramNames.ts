@@ -42,8 +42,14 @@ export function paramLegendName(key: string, spec: Pick<ModelSpec, 'layers'> | n
   return layer ? `${layer.type} #${path} ${param}` : key;
 }
 
-/** Kernel-timing layer names ('3.conv2d', '4.body.0.conv2d', 'data') → 'conv2d #3', 'conv2d #4.body.0', 'data'. */
+/** Kernel-timing layer names ('3.conv2d', '4.body.0.conv2d', 'data') → 'conv2d #3', 'conv2d #4.body.0', 'data';
+ *  layers whose kernels are fused keep their '+': '1.relu+2.max_pool2d' → 'relu #1+max_pool2d #2'. */
 export function layerLegendName(name: string): string {
-  const match = /^(\d+(?:\.(?:body|shortcut)\.\d+)*)\.([a-z_0-9]+)$/.exec(name);
-  return match ? `${match[2]} #${match[1]}` : name;
+  return name
+    .split('+')
+    .map((part) => {
+      const match = /^(\d+(?:\.(?:body|shortcut)\.\d+)*)\.([a-z_0-9]+)$/.exec(part);
+      return match ? `${match[2]} #${match[1]}` : part;
+    })
+    .join('+');
 }

@@ -5,6 +5,16 @@
 // that is bumped at most once per animation frame.
 
 import type { EpochMetrics, StepMetrics } from '../../../../engine/train/types';
+import { isBetterValidation } from '../../../../shared/runRecord';
+
+/** The best validation so far (higher accuracy; a tie goes to the lower loss), and where. */
+export interface BestValidation {
+  accuracy: number;
+  loss: number;
+  /** The epoch it was measured after (a run that ended mid-epoch: the epoch it ended in). */
+  epoch: number;
+  step: number;
+}
 
 /** A Float64Array that doubles when full; view() is the filled part. */
 export class Growable {
@@ -38,13 +48,19 @@ export class LiveSeries {
   readonly accuracy = new Growable();
   readonly lr = new Growable();
   readonly imagesPerSecond = new Growable();
+  /** Seconds of training since the run started (sessions of a resumed run follow each other). */
   readonly time = new Growable();
+  /** Wall-clock ms since the Unix epoch of each step (NaN where unknown). */
+  readonly wall = new Growable();
 
   readonly epochStep = new Growable();
   readonly valLoss = new Growable();
   readonly valAccuracy = new Growable();
   readonly trainLoss = new Growable();
   readonly trainAccuracy = new Growable();
+  /** Epoch number of each validation point. */
+  readonly valEpoch = new Growable();
+  best: BestValidation | null = null;
 
   /** Per parameter ('0.weight', '0.bias', …): gradient L2 norm at each step (x = step). */
   readonly gradNorms = new Map<string, Growable>();
@@ -58,8 +74,9 @@ export class LiveSeries {
   layers: string[] = [];
   timing: 'timestamp' | 'coarse' | null = null;
 
-  addStep(m: StepMetrics): void {
+  addStep(m: StepMetrics, wallMs = NaN): void {
     this.step.push(m.step);
+    this.wall.push(wallMs);
     this.loss.push(m.loss);
     this.accuracy.push(m.accuracy);
     this.lr.push(m.lr);
@@ -85,17 +102,40 @@ export class LiveSeries {
     this.valAccuracy.push(m.valAccuracy);
     this.trainLoss.push(m.trainLoss);
     this.trainAccuracy.push(m.trainAccuracy);
+    this.valEpoch.push(m.epoch);
+    this.noteValidation(m.valAccuracy, m.valLoss, m.epoch, m.step);
+  }
+
+  private noteValidation(accuracy: number, loss: number, epoch: number, step: number): void {
+    if (isBetterValidation({ accuracy, loss }, this.best)) this.best = { accuracy, loss, epoch, step };
+  }
+
+  /** Seconds since the start at each of `steps` (each must be a logged step or between two): for
+   *  validation points on a time axis. Steps are ascending in both. */
+  timeAt(steps: ArrayLike<number>, clock = false): Float64Array {
+    const xs = this.step.view();
+    const ts = clock ? this.wall.view() : this.time.view();
+    const out = new Float64Array(steps.length);
+    let j = 0;
+    for (let i = 0; i < steps.length; i++) {
+      const target = steps[i]!;
+      while (j < xs.length - 1 && xs[j]! < target) j++;
+      out[i] = xs.length > 0 && xs[j] === target ? ts[j]! : NaN;
+    }
+    return out;
   }
 
   /** The validation of a run that ended mid-epoch (stopped, or capped by max steps): the trainer
    *  reports it only in its summary, but it belongs on the curve. */
-  addFinalValidation(step: number, valLoss: number, valAccuracy: number): void {
+  addFinalValidation(step: number, valLoss: number, valAccuracy: number, epoch = NaN): void {
     if (!Number.isFinite(valLoss) || this.epochStep.last() === step) return;
     this.epochStep.push(step);
     this.valLoss.push(valLoss);
     this.valAccuracy.push(valAccuracy);
     this.trainLoss.push(NaN);
     this.trainAccuracy.push(NaN);
+    this.valEpoch.push(epoch);
+    this.noteValidation(valAccuracy, valLoss, epoch, step);
   }
 
   /** Labels are "layer|phase|kernel" (the GPU profiler's pass labels). */
@@ -140,4 +180,11 @@ export class LiveSeries {
 function compareLayers(a: string, b: string): number {
   const rank = (s: string): number => (s === 'data' ? -1 : /^\d+/.test(s) ? parseInt(s, 10) : 1e6);
   return rank(a) - rank(b) || a.localeCompare(b);
+}
+
+/** Fractions (0..1) as percentages, for every accuracy the app shows: a new array. */
+export function percentOf(fractions: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(fractions.length);
+  for (let i = 0; i < fractions.length; i++) out[i] = 100 * fractions[i]!;
+  return out;
 }
