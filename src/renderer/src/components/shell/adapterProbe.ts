@@ -1,5 +1,8 @@
-// What WebGPU adapter this window gets, for the header badge. The training worker requests its
-// own device; this probe only asks for an adapter (no device), which is cheap and side-effect free.
+// What WebGPU adapter this window gets, for the header badge and the host (the desktop app's
+// About box shows it: lab.app.reportAdapter). The training worker requests its own device; this
+// probe only asks for an adapter (no device), which is cheap and side-effect free.
+
+import type { AdapterReport } from '../../../../shared/labApi';
 
 export type AdapterState =
   | { kind: 'checking' }
@@ -47,5 +50,24 @@ export function adapterSummary(state: AdapterState): string {
       return 'WebGPU adapter request failed';
     case 'ok':
       return [state.vendor, state.architecture].filter((s) => s !== '').join(' · ');
+  }
+}
+
+/** What the host is told: the adapter, null when this window has none, undefined while checking. */
+export function adapterReportOf(state: AdapterState): AdapterReport | null | undefined {
+  switch (state.kind) {
+    case 'checking':
+      return undefined;
+    case 'ok':
+      // The schema caps the strings; adapters report short ones, but a driver could say more.
+      return {
+        vendor: state.vendor.slice(0, 200),
+        architecture: state.architecture.slice(0, 200),
+        description: state.description.slice(0, 500),
+        isSoftware: state.software,
+        timestamps: state.timestamps,
+      };
+    default:
+      return null;
   }
 }
