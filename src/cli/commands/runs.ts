@@ -2,6 +2,10 @@
 // With --json the last line of stdout is exactly one JSON object.
 import type { RunComparison } from '../../shared/labApi';
 import { isRunId, type RunManifest } from '../../shared/runFormat';
+import { FACT_KEYS, runFacts, type FactValue } from '../../shared/runFacts';
+import { parseRunFilter, parseRunSort, RunQueryError } from '../../shared/runQuery';
+import { isSweepId } from '../../shared/sweepFormat';
+import { sweepRuns } from '../../main/services/sweeps/sweepStore';
 import { commandHome } from '../home';
 import { createLabService } from '../../main/services/labService';
 import { RunStore } from '../../main/services/runStore';
@@ -10,9 +14,11 @@ import { packageVersion } from '../version';
 import { booleanFlag, choiceFlag, expectPositionals, parseCommandArgs, stringFlag, UsageError, type FlagSpecs } from '../args';
 
 const USAGE = `usage:
-  convlab runs list [--json]
+  convlab runs list [--filter EXPR] [--sort KEY[:desc]] [--columns KEY,KEY...] [--json]
+      EXPR: val_accuracy >= 0.85 and lr < 0.05, tag:NAME, sweep:ID, status:completed, a word;
+      KEY: any column (run, hyperparameter or metric; see the README)
   convlab runs show ID [--json]
-  convlab runs compare ID ID... [--align step|epoch|time] [--json]
+  convlab runs compare ID|SWEEP_ID ID... [--align step|epoch|time] [--json]
   convlab runs export ID --format safetensors|onnx|csv --out FILE [--checkpoint NAME] [--kind step|epoch] [--force] [--json]
   convlab runs export ID --format pytorch --out DIR [--checkpoint NAME] [--force] [--json]
                           a runnable PyTorch project (train.py, torchrun/DDP) that writes Conv Lab runs
@@ -29,11 +35,14 @@ const FLAGS: FlagSpecs = {
   checkpoint: { type: 'string' },
   kind: { type: 'string' },
   force: { type: 'boolean' },
+  filter: { type: 'string' },
+  sort: { type: 'string' },
+  columns: { type: 'string' },
 };
 
 /** Flags each subcommand accepts beyond --home/--json/--help, so a misplaced one is refused. */
 const ALLOWED: Record<string, string[]> = {
-  list: [],
+  list: ['filter', 'sort', 'columns'],
   show: [],
   rm: [],
   compare: ['align'],
@@ -61,9 +70,15 @@ export async function run(argv: string[]): Promise<number> {
   switch (sub) {
     case 'list': {
       expectPositionals(args.positionals, [], 'convlab runs list');
-      const { runs, problems } = await service.runs.list();
-      if (json) return out({ runs, problems });
-      if (runs.length === 0) console.log('No runs yet. Train one with: convlab train');
+      const { runs: all, problems } = await service.runs.list();
+      const query = queryOf(stringFlag(args, 'filter'), stringFlag(args, 'sort'), stringFlag(args, 'columns'));
+      const rows = all.map((m) => ({ m, facts: runFacts(m) })).filter((r) => query.filter(r.facts));
+      if (query.sort) rows.sort((a, b) => query.sort!(a.facts, b.facts));
+      const runs = rows.map((r) => r.m);
+      if (json) return out({ runs, problems, ...(query.columns ? { rows: rows.map((r) => Object.fromEntries(query.columns!.map((k) => [k, r.facts[k]]))) } : {}) });
+      if (all.length === 0) console.log('No runs yet. Train one with: convlab train');
+      else if (rows.length === 0) console.log(`No run matches (${all.length} in all).`);
+      else if (query.columns) printFactTable(rows.map((r) => r.facts), query.columns);
       else printRunTable(runs);
       for (const p of problems) console.log(`! ${p.name}: ${p.error}`);
       return 0;
@@ -77,9 +92,16 @@ export async function run(argv: string[]): Promise<number> {
       return 0;
     }
     case 'compare': {
-      if (args.positionals.length < 2) throw new UsageError('give at least two run ids; usage: convlab runs compare ID ID... [--align step|epoch|time]');
+      if (args.positionals.length < 1) throw new UsageError('give at least two run ids, or a sweep id; usage: convlab runs compare ID ID... [--align step|epoch|time]');
       const align = choiceFlag(args, 'align', ['step', 'epoch', 'time'] as const) ?? 'step';
-      const c = await service.runs.compare(args.positionals.map(checkedId), { align });
+      // A sweep id stands for all its runs, in the sweep's order.
+      const ids: string[] = [];
+      for (const p of args.positionals) {
+        if (isSweepId(p)) ids.push(...[...(await sweepRuns(new RunStore(home), p))].sort((a, b) => a[0] - b[0]).map(([, m]) => m.id));
+        else ids.push(checkedId(p));
+      }
+      if (ids.length < 2) throw new UsageError('give at least two runs (or a sweep with two) to compare');
+      const c = await service.runs.compare(ids, { align });
       if (json) return out(c);
       printComparison(c);
       return 0;
@@ -137,6 +159,24 @@ function printRunTable(runs: RunManifest[]): void {
   const header = ['ID', 'NAME', 'STATUS', 'DATASET', 'CREATED (UTC)'];
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c].length)));
   for (const row of [header, ...rows]) console.log(row.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd());
+}
+
+/** --filter, --sort and --columns, parsed by the query language the app's run table shares. */
+function queryOf(filter: string | undefined, sort: string | undefined, columns: string | undefined) {
+  try {
+    const cols = columns?.split(',').map((c) => c.trim()).filter(Boolean);
+    for (const c of cols ?? []) if (!FACT_KEYS.has(c)) throw new RunQueryError(`--columns: unknown column "${c}" (columns: ${[...FACT_KEYS].join(', ')})`);
+    return { filter: parseRunFilter(filter ?? ''), sort: sort ? parseRunSort(sort) : null, columns: cols?.length ? cols : null };
+  } catch (e) {
+    if (e instanceof RunQueryError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+function printFactTable(rows: Array<Record<string, FactValue>>, columns: string[]): void {
+  const cells = rows.map((r) => columns.map((c) => fmt(r[c])));
+  const widths = columns.map((h, c) => Math.max(h.length, ...cells.map((row) => row[c]!.length)));
+  for (const row of [columns.map((c) => c.toUpperCase()), ...cells]) console.log(row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd());
 }
 
 function printRun(m: RunManifest, checkpoints: string[]): void {
