@@ -100,7 +100,7 @@ export async function run(argv: string[]): Promise<number> {
         if (isSweepId(p)) ids.push(...[...(await sweepRuns(new RunStore(home), p))].sort((a, b) => a[0] - b[0]).map(([, m]) => m.id));
         else ids.push(checkedId(p));
       }
-      if (ids.length < 2) throw new UsageError('give at least two runs (or a sweep with two) to compare');
+      if (ids.length < 2) throw new UsageError('give at least two run ids (or a sweep id with two runs) to compare');
       const c = await service.runs.compare(ids, { align });
       if (json) return out(c);
       printComparison(c);
