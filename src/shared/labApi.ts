@@ -110,6 +110,8 @@ export type ImageFitMode = 'resize' | 'center-crop' | 'pad';
  */
 export interface ImportFolderRequest extends ImportRequestBase {
   path?: string;
+  /** Electron: import the folder a datasets.scanFolder dialog chose (no second dialog). */
+  scanId?: string;
   size?: number;
   channels?: 1 | 3;
   fit?: ImageFitMode;
@@ -125,6 +127,36 @@ export interface ImportIdxRequest extends ImportRequestBase {
 /** `files` only in browser mode; Electron asks with a dialog. */
 export interface ImportCifar10Request extends ImportRequestBase {
   files?: string[];
+}
+
+/** `path` only in browser mode; Electron asks with a folder dialog and scans the folder chosen. */
+export interface ScanFolderRequest {
+  path?: string;
+}
+
+/** What a folder holds, read from its listing and image headers before importing it. */
+export interface FolderScanReport {
+  /** Names this scan's folder to importFolder ({scanId}) without a second dialog. */
+  scanId: string;
+  /** The folder scanned (links resolved). */
+  path: string;
+  /** 'idx': MNIST IDX files at the top level, imported as IDX (size and channels do not apply). */
+  layout: 'image-folder' | 'idx';
+  /** Class folders in import order, with their candidate image files. */
+  classes: Array<{ name: string; files: number }>;
+  /** Candidate image files (IDX: images files). */
+  files: number;
+  /** Headers read: all files, or an even sample of every class in a large folder. */
+  probed: number;
+  /** Declared sizes among the probed files, most common first. */
+  sizes: Array<{ width: number; height: number; count: number }>;
+  /** Probed files declaring colour, and grey. */
+  color: number;
+  grey: number;
+  /** What the import form should start from: the most common size's longer side, 3 channels if any file is in colour. */
+  proposed: { size: number; channels: 1 | 3; note?: string };
+  /** Entries the import will leave out, with the reason (header failures only among the probed files). */
+  skipped: SkippedFile[];
 }
 
 export interface ImportOutcome {
@@ -166,6 +198,8 @@ export interface DatasetsDomain {
   samples(id: string, perClass: number): Promise<DatasetSamplesResult>;
   /** The images at these indices (at most 4096), in that order: a gallery, an image to inspect. */
   images(id: string, indices: number[]): Promise<DatasetImagesResult>;
+  /** Looks at a folder before importing it; null when the user closes the dialog without choosing. */
+  scanFolder(request: ScanFolderRequest): Promise<FolderScanReport | null>;
   /** Resolves null when the user closes the dialog without choosing. */
   importFolder(request: ImportFolderRequest): Promise<ImportOutcome | null>;
   importIdx(request: ImportIdxRequest): Promise<ImportOutcome | null>;
@@ -436,6 +470,7 @@ export const LAB_METHODS: { readonly [D in LabDomain]: { readonly [M in keyof La
     tensors: true,
     samples: true,
     images: true,
+    scanFolder: true,
     importFolder: true,
     importIdx: true,
     importCifar10: true,

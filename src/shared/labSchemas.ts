@@ -40,6 +40,9 @@ const userPath = z
   .max(4096, 'a path can be at most 4096 characters')
   .refine((p) => !p.includes('\0'), 'a path cannot contain a NUL character');
 
+/** datasets.scanFolder's answer names its folder by this id, for an import without a second dialog. */
+export const SCAN_ID_PATTERN = /^scan-[0-9a-f]{24}$/;
+
 const importBase = {
   importId,
   name: DatasetNameSchema.optional(),
@@ -71,7 +74,8 @@ const absoluteUserPath = userPath.refine(
 function pathSchemas(host: LabHostKind) {
   if (host === 'electron') {
     return {
-      importFolder: z.strictObject(folderFields),
+      importFolder: z.strictObject({ ...folderFields, scanId: z.string().regex(SCAN_ID_PATTERN, 'a scan id comes from datasets.scanFolder').optional() }),
+      scanFolder: z.strictObject({}),
       importIdx: z.strictObject(importBase),
       importCifar10: z.strictObject(importBase),
       // The save dialog itself asks before replacing a file, so main sets overwrite, not the renderer.
@@ -80,6 +84,7 @@ function pathSchemas(host: LabHostKind) {
   }
   return {
     importFolder: z.strictObject({ ...folderFields, path: userPath }),
+    scanFolder: z.strictObject({ path: userPath }),
     importIdx: z.strictObject({ ...importBase, images: userPath, labels: userPath.optional() }),
     importCifar10: z.strictObject({ ...importBase, files: z.array(userPath).min(1).max(64) }),
     export: z.strictObject({ ...exportFields, path: absoluteUserPath, overwrite: z.boolean().optional() }),
@@ -149,6 +154,7 @@ export function labArgSchemas(host: LabHostKind): LabArgSchemas {
     'datasets.tensors': z.tuple([datasetRef]),
     'datasets.samples': z.tuple([datasetRef, z.number().int().min(1).max(256)]),
     'datasets.images': z.tuple([datasetRef, z.array(z.number().int().min(0)).max(4096)]),
+    'datasets.scanFolder': z.tuple([paths.scanFolder]),
     'datasets.importFolder': z.tuple([paths.importFolder]),
     'datasets.importIdx': z.tuple([paths.importIdx]),
     'datasets.importCifar10': z.tuple([paths.importCifar10]),

@@ -31,6 +31,7 @@ import {
   type ImportProgress,
 } from './datasets';
 import { importImageFolder } from './datasets/imageFolder';
+import { ScannedFolders, scanFolderForImport } from './datasets/folderScanReport';
 import { ensureHome } from './home';
 import { findIdxLabels, pairIdxFiles } from './importSources';
 import { RunStore, type RunWriter } from './runStore';
@@ -113,6 +114,8 @@ export function createLabService(opts: LabServiceOptions): LabService {
     return owned.writer;
   };
   const emit = opts.emit ?? (() => undefined);
+  /** Folders datasets.scanFolder looked at, by scan id (an Electron import names one, not a path). */
+  const scanned = new ScannedFolders();
 
   /** Runs one import under its id: registers it for cancelImport and forwards progress events. */
   async function tracked(
@@ -191,8 +194,17 @@ export function createLabService(opts: LabServiceOptions): LabService {
           images,
         };
       },
+      async scanFolder(request) {
+        const path = request.path ?? (await picker('folder to scan').chooseFolder('Choose a folder of images (one subfolder per class)'));
+        if (path === null) return null;
+        return scanned.remember(await scanFolderForImport(path));
+      },
       async importFolder(request) {
-        const path = request.path ?? (await picker('folder to import').chooseFolder('Import a folder of images (one subfolder per class)'));
+        const path =
+          request.path ??
+          (request.scanId !== undefined
+            ? scanned.pathOf(request.scanId)
+            : await picker('folder to import').chooseFolder('Import a folder of images (one subfolder per class)'));
         if (path === null) return null;
         return tracked(request, (signal, onProgress) =>
           importImageFolder(home, {
