@@ -246,7 +246,8 @@ export interface RunComparison {
   kernelTimes: { labels: string[]; meanMs: Array<Array<number | null>>; steps: number[] };
 }
 
-export type ExportFormat = 'safetensors' | 'onnx' | 'csv';
+/** `pytorch`: a runnable PyTorch training project (model.py, data.py, train.py, weights), as a zip. */
+export type ExportFormat = 'safetensors' | 'onnx' | 'csv' | 'pytorch';
 
 /** `path` only in browser mode; Electron asks with a save dialog. */
 export interface RunExportRequest {

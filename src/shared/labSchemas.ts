@@ -58,7 +58,7 @@ const folderFields = {
 };
 
 const exportFields = {
-  format: z.enum(['safetensors', 'onnx', 'csv']),
+  format: z.enum(['safetensors', 'onnx', 'csv', 'pytorch']),
   checkpoint: z.string().regex(CHECKPOINT_NAME_PATTERN, "a checkpoint name looks like 'last' or 'epoch-3'").optional(),
   kind: z.enum(['step', 'epoch', 'all']).optional(),
 };

@@ -353,7 +353,9 @@ export function createLabService(opts: LabServiceOptions): LabService {
           const ext = request.format;
           const manifest = await store.get(id);
           const chosen = await picker('file to export to').chooseSaveFile(`Export run "${manifest.name}"`, made.fileName, [
-            { name: { csv: 'CSV', onnx: 'ONNX model', safetensors: 'safetensors' }[ext], extensions: [ext] },
+            ext === 'pytorch'
+              ? { name: 'PyTorch project (zip)', extensions: ['zip'] }
+              : { name: { csv: 'CSV', onnx: 'ONNX model', safetensors: 'safetensors' }[ext], extensions: [ext] },
           ]);
           if (chosen === null) return null;
           path = chosen;

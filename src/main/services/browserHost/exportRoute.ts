@@ -1,4 +1,4 @@
-// GET /api/export?token=…&run=ID&format=safetensors|onnx|csv[&checkpoint=NAME][&kind=step|epoch|all]
+// GET /api/export?token=…&run=ID&format=safetensors|onnx|csv|pytorch[&checkpoint=NAME][&kind=step|epoch|all]
 //
 // Browser mode's exports as downloads: the bytes come from the lab service's export logic (the same
 // bytes runs.export writes to a path) and go straight into the response with a
@@ -16,7 +16,7 @@ import type { LabService } from '../labService';
 import { CHECKPOINT_NAME_PATTERN, RUN_ID_PATTERN } from '../../../shared/runFormat';
 import { securityHeaders, sendText } from './staticFiles';
 
-const FORMATS = ['safetensors', 'onnx', 'csv'] as const;
+const FORMATS = ['safetensors', 'onnx', 'csv', 'pytorch'] as const;
 const KINDS = ['step', 'epoch', 'all'] as const;
 
 /** The run id and request of a query, or the reason it is not one. */
@@ -31,7 +31,7 @@ export function parseExportQuery(params: URLSearchParams): { id: string; request
   const checkpoint = params.get('checkpoint');
   const kind = params.get('kind');
   if (checkpoint !== null) {
-    if (format === 'csv') return { error: 'checkpoint= applies to safetensors and onnx exports, not csv' };
+    if (format === 'csv') return { error: 'checkpoint= applies to safetensors, onnx and pytorch exports, not csv' };
     if (!CHECKPOINT_NAME_PATTERN.test(checkpoint)) return { error: "checkpoint= must be a checkpoint name, like 'best' or 'epoch-3'" };
   }
   if (kind !== null) {

@@ -7,6 +7,8 @@ import type { RunStore } from '../runStore';
 import { metricsToCsv } from './exportCsv';
 import { runAsOnnx } from './exportOnnx';
 import { exportableSafetensors } from './exportSafetensors';
+import { pytorchProject } from './pytorch/exportProject';
+import { strToU8, zipSync } from 'fflate';
 
 export type ExportFileRequest = Pick<RunExportRequest, 'format' | 'checkpoint' | 'kind'>;
 
@@ -25,6 +27,7 @@ const MEDIA_TYPES: Record<RunExportRequest['format'], string> = {
   csv: 'text/csv; charset=utf-8',
   onnx: 'application/octet-stream',
   safetensors: 'application/octet-stream',
+  pytorch: 'application/zip',
 };
 
 /** `name` reduced to characters every file system and Content-Disposition header take. */
@@ -39,6 +42,13 @@ export async function runExportFile(store: RunStore, id: string, request: Export
     const kind = request.kind ?? 'step';
     const bytes = new TextEncoder().encode(metricsToCsv(await store.readMetrics(id), kind));
     return { bytes, fileName: `${stem}.${kind === 'all' ? 'metrics' : kind}.csv`, mediaType: MEDIA_TYPES.csv };
+  }
+  if (request.format === 'pytorch') {
+    // The project as one zip with a top folder, so it unpacks into a folder of its own.
+    const project = await pytorchProject(store, id, { ...(request.checkpoint ? { checkpoint: request.checkpoint } : {}), exportedBy: `Conv Lab ${producerVersion}` });
+    const top = `${stem}-pytorch`;
+    const bytes = zipSync(Object.fromEntries(project.files.map((f) => [`${top}/${f.path}`, typeof f.data === 'string' ? strToU8(f.data) : f.data])));
+    return { bytes, fileName: `${top}.zip`, mediaType: MEDIA_TYPES.pytorch, checkpoint: project.checkpoint, ...(project.note ? { note: project.note } : {}) };
   }
   // Weights default to the run's best checkpoint; the result says which one was used.
   const made: { checkpoint: string; bytes: Uint8Array; note?: string } =

@@ -10,6 +10,7 @@ import { parseExportQuery } from '../../../../src/main/services/browserHost/expo
 import { readSafetensors } from '../../../../src/shared/formats/safetensors';
 import { labArgSchemas } from '../../../../src/shared/labSchemas';
 import { PREPROCESSING_KEY } from '../../../../src/shared/runRecord';
+import { unzipSync } from 'fflate';
 import { tinyBandDataset, trainTinyRun } from '../helpers/tinyRun';
 
 let home: string;
@@ -38,6 +39,23 @@ function exportUrl(query: Record<string, string>, token = host.token): string {
 }
 
 describe('GET /api/export', () => {
+  it('downloads the PyTorch project as one zip with a folder of its own, writing nothing on the host', async () => {
+    const before = await files(home);
+    const response = await fetch(exportUrl({ run: runId, format: 'pytorch' }));
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/zip');
+    expect(response.headers.get('content-disposition')).toMatch(/bands_first_try-pytorch\.zip/);
+    const entries = unzipSync(new Uint8Array(await response.arrayBuffer()));
+    const names = Object.keys(entries).sort();
+    for (const f of ['model.py', 'data.py', 'train.py', 'convlab_run.py', 'project.json', 'weights.safetensors', 'README.md', 'requirements.txt']) {
+      expect(names).toContain(`bands_first_try-pytorch/${f}`);
+    }
+    const project = JSON.parse(new TextDecoder().decode(entries['bands_first_try-pytorch/project.json']!));
+    expect(project).toMatchObject({ format: 'convlab-pytorch-project/1', run: { id: runId, checkpoint: 'best' } });
+    expect(readSafetensors(entries['bands_first_try-pytorch/weights.safetensors']!).metadata[PREPROCESSING_KEY]).toBeDefined();
+    expect(await files(home)).toEqual(before);
+  });
+
   it('streams the best checkpoint as a safetensors download with its preprocessing, writing nothing', async () => {
     const before = await files(home);
     const res = await fetch(exportUrl({ run: runId, format: 'safetensors' }));
