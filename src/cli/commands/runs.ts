@@ -19,7 +19,7 @@ const USAGE = `usage:
       KEY: any column (run, hyperparameter or metric; see the README)
   convlab runs show ID [--json]
   convlab runs compare ID|SWEEP_ID ID... [--align step|epoch|time] [--json]
-  convlab runs export ID --format safetensors|onnx|csv --out FILE [--checkpoint NAME] [--kind step|epoch] [--force] [--json]
+  convlab runs export ID --format safetensors|onnx|csv --out FILE [--checkpoint NAME] [--kind step|epoch|all] [--force] [--json]
   convlab runs export ID --format pytorch --out DIR [--checkpoint NAME] [--force] [--json]
                           a runnable PyTorch project (train.py, torchrun/DDP) that writes Conv Lab runs
   convlab runs rm ID
@@ -113,7 +113,7 @@ export async function run(argv: string[]): Promise<number> {
       if (format === undefined) throw new UsageError('--format is required: safetensors (a checkpoint), onnx (the model with its weights), csv (the metrics) or pytorch (a training project)');
       if (path === undefined) throw new UsageError(`--out ${format === 'pytorch' ? 'DIR' : 'FILE'} is required: where to write the export`);
       const checkpoint = stringFlag(args, 'checkpoint');
-      const kind = choiceFlag(args, 'kind', ['step', 'epoch'] as const);
+      const kind = choiceFlag(args, 'kind', ['step', 'epoch', 'all'] as const);
       if (format === 'pytorch') {
         if (kind !== undefined) throw new UsageError('--kind applies to --format csv');
         const project = await pytorchProject(new RunStore(home), checkedId(id), { checkpoint, exportedBy: `Conv Lab ${packageVersion()}` });
