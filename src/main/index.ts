@@ -21,6 +21,7 @@ import { assertAllMethodsHandled, createLabIpcRegistry, webContentsClient } from
 import { watchClientLifetime } from './clientLifetime';
 import { registerRunsIpc } from './ipc/runs';
 import { registerSettingsIpc } from './ipc/settings';
+import { registerSweepsIpc } from './ipc/sweeps';
 import { guardLeavingWhileTraining } from './leaveGuard';
 import { installApplicationMenu } from './menu';
 import { denyAllPermissions, hardenWebContents, openExternalIfSafe, trustedOrigins } from './security';
@@ -94,6 +95,7 @@ async function start(): Promise<void> {
   registerRunsIpc(registry, service);
   registerImagesIpc(registry, service);
   registerSettingsIpc(registry, service);
+  registerSweepsIpc(registry, service);
   assertAllMethodsHandled(registry, labMethodNames());
 
   const about = () => {

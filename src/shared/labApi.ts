@@ -15,6 +15,7 @@ import type { DatasetManifest, SkippedFile } from './datasetFormat';
 import type { FinishStatus, MetricsRecord, RunManifest } from './runFormat';
 import type { EvaluationReport } from './evaluation';
 import type { Preprocessing, RunSummary } from './runRecord';
+import type { SweepRecord } from './sweepFormat';
 
 /** An evaluation's headline numbers, as runs.evaluations lists them. */
 export interface EvaluationSummary {
@@ -380,6 +381,53 @@ export interface RunsDomain {
   export(id: string, request: RunExportRequest): Promise<RunExportResult | null>;
 }
 
+// --- sweeps ---
+
+/** What every run of a sweep made in the app shares (sweeps.create). */
+export interface SweepBaseRequest {
+  /** The sweep's name (default: "sweep of lr, batch"). */
+  name?: string;
+  /** The dataset every run trains on: a stored dataset id or the builtin one. */
+  data: string;
+  /** The model as text (the Model view's text form), recorded as the runs' model. */
+  model: string;
+  /** The engine's TrainConfig as the Train view sets it (plain JSON, the model spec included). */
+  config: Record<string, unknown>;
+  convAlgorithm: 'auto' | 'im2col' | 'implicit' | 'direct';
+}
+
+/** A sweep and how far it got, read from its runs (sweeps.list). */
+export interface SweepSummary {
+  id: string;
+  name: string;
+  createdAt: string;
+  /** The options it varies, in spec order. */
+  parameters: string[];
+  total: number;
+  /** Runs that ended (completed, diverged or failed). */
+  done: number;
+  /** Runs recorded as running now (being trained somewhere). */
+  running: number;
+}
+
+/** The newest run of one place in a sweep (sweeps.runs). */
+export interface SweepRunState {
+  index: number;
+  id: string;
+  status: string;
+}
+
+export interface SweepsDomain {
+  /** Stores a new sweep (convlab-sweep/1 spec + what its runs share) after checking every run's
+   *  settings against the dataset; nothing is trained (the GPU worker's sweep job does that). */
+  create(spec: unknown, base: SweepBaseRequest): Promise<SweepRecord>;
+  /** The sweeps in this home, newest first, with their progress. */
+  list(): Promise<SweepSummary[]>;
+  get(id: string): Promise<SweepRecord>;
+  /** The runs the sweep has so far, by index (indices without a run are absent). */
+  runs(id: string): Promise<SweepRunState[]>;
+}
+
 // --- settings ---
 
 export type ThemeSetting = 'system' | 'light' | 'dark';
@@ -431,6 +479,7 @@ export interface LabApi {
   runs: RunsDomain;
   images: ImagesDomain;
   settings: SettingsDomain;
+  sweeps: SweepsDomain;
   events: LabEventsDomain;
 }
 
@@ -505,6 +554,7 @@ export const LAB_METHODS: { readonly [D in LabDomain]: { readonly [M in keyof La
   },
   images: { prepare: true },
   settings: { get: true, set: true },
+  sweeps: { create: true, list: true, get: true, runs: true },
 };
 
 /** The runtime list of event channels the preload lets the renderer subscribe to. */

@@ -12,6 +12,7 @@ import type { LabArgs, LabMethodName } from './labApi';
 import { CHECKPOINT_NAME_PATTERN, FINISH_STATUSES, metricsRecordSchema, RUN_ID_PATTERN } from './runFormat';
 import { EVALUATION_NAME_PATTERN, evaluationSchema } from './evaluation';
 import { preprocessingSchema } from './runRecord';
+import { SWEEP_ID_PATTERN } from './sweepFormat';
 
 export type LabHostKind = 'electron' | 'browser';
 
@@ -137,6 +138,32 @@ const settingsPatch = z.strictObject({
   samplesPerClass: z.number().int().min(1).max(64).optional(),
 });
 
+// sweeps.create: the spec is parsed by the engine's own sweep parser in the service (its messages
+// name the part at fault); here only the shape of what every run shares. The service checks
+// every run's settings against the dataset before storing anything.
+const sweepId = z.string().regex(SWEEP_ID_PATTERN, 'a sweep id looks like sw-20261206-120000-ab12');
+const positiveWhole = z.number().int().positive();
+const sweepBase = z.strictObject({
+  name: z.string().trim().min(1).max(200).optional(),
+  data: datasetRef,
+  model: z.string().min(1).max(100_000),
+  config: z.looseObject({
+    spec: z.looseObject({ format: z.string(), input: z.array(positiveWhole).length(3), layers: z.array(z.unknown()) }),
+    epochs: positiveWhole.max(100_000),
+    batchSize: positiveWhole.max(65_536),
+    lr: z.number().positive().max(10),
+    optimizer: z.looseObject({ name: z.enum(['sgd', 'adam', 'adamw']) }),
+    schedule: z.looseObject({ kind: z.enum(['constant', 'step', 'cosine']) }),
+    seed: z.number().int(),
+    shuffle: z.boolean(),
+    maxSteps: positiveWhole.optional(),
+    earlyStop: positiveWhole.optional(),
+    labelSmoothing: z.number().min(0).lt(1).optional(),
+    augment: jsonObject.optional(),
+  }),
+  convAlgorithm: z.enum(['auto', 'im2col', 'implicit', 'direct']),
+});
+
 /** The full settings object: the same field rules, every field present. */
 export const settingsSchema = settingsPatch.required();
 
@@ -197,6 +224,10 @@ export function labArgSchemas(host: LabHostKind): LabArgSchemas {
     'runs.export': z.tuple([runId, paths.export]),
     'settings.get': z.tuple([]),
     'settings.set': z.tuple([settingsPatch]),
+    'sweeps.create': z.tuple([jsonObject, sweepBase]),
+    'sweeps.list': z.tuple([]),
+    'sweeps.get': z.tuple([sweepId]),
+    'sweeps.runs': z.tuple([sweepId]),
   } satisfies { [N in LabMethodName]: z.ZodType };
   // zod's inferred optional fields (`x?: T | undefined`) are what LabArgs declares; the cast only
   // bridges zod's generic types; `satisfies` above checks that every method has exactly one schema.

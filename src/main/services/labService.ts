@@ -43,6 +43,7 @@ import { loadEvalData } from './evalData';
 import { prepareImageBytes } from './images/prepareImages';
 import { loadRunModel } from './runs/runModel';
 import { toFloat32 } from '../../shared/formats/safetensors';
+import { createSweepsApi } from './sweeps/sweepService';
 
 export interface FileFilter {
   name: string;
@@ -116,6 +117,8 @@ export function createLabService(opts: LabServiceOptions): LabService {
   const emit = opts.emit ?? (() => undefined);
   /** Folders datasets.scanFolder looked at, by scan id (an Electron import names one, not a path). */
   const scanned = new ScannedFolders();
+  /** Sweeps: stored and listed here, trained by the app's GPU worker (sweeps/sweepService.ts). */
+  const sweeps = createSweepsApi(home, store, { dataRoot: opts.dataRoot });
 
   /** Runs one import under its id: registers it for cancelImport and forwards progress events. */
   async function tracked(
@@ -386,6 +389,8 @@ export function createLabService(opts: LabServiceOptions): LabService {
         return writeSettings(home, patch);
       },
     },
+
+    sweeps,
   });
 
   const local = api('local');
