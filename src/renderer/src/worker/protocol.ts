@@ -16,6 +16,7 @@
 // hundreds of steps a second, and the UI only redraws once per animation frame anyway.
 
 import { z } from 'zod';
+import { type SweepFromWorker, sweepFromWorkerSchemas, sweepIdSchema } from './sweepMessages';
 import type { ConvAlgorithm } from '../../../engine/backend';
 import type { EpochMetrics, StepMetrics, TrainConfig, TrainSummary } from '../../../engine/train/types';
 import { augmentProblem } from '../../../engine/train/augment';
@@ -73,6 +74,8 @@ export interface WorkerImage {
 export type ToWorker =
   | ({ type: 'start'; data: WorkerTrainData } & StartOptions)
   | ({ type: 'startFetching'; source: WorkerDataSource } & StartOptions)
+  /** Run what a stored sweep has left (sweepMessages.ts): the dataset given, or fetched in browser mode. */
+  | { type: 'sweep'; sweepId: string; maxRuns?: number; data?: WorkerTrainData; source?: WorkerDataSource }
   /** Evaluate a run's checkpoint (default: best) on its validation split or a stored dataset;
    *  `labSocketUrl` in browser mode, where the worker fetches the images itself. */
   | { type: 'evaluate'; runId: string; checkpoint?: string; dataset?: string; labSocketUrl?: string }
@@ -86,7 +89,7 @@ export type ToWorker =
 
 /** The jobs the worker runs, one at a time; an error names the job it belongs to (for 'busy':
  *  the job that was refused), so the store that asked is the one that reacts. */
-export type WorkerJob = 'train' | 'selfTest' | 'workedExample' | 'evaluate' | 'predict';
+export type WorkerJob = 'train' | 'sweep' | 'selfTest' | 'workedExample' | 'evaluate' | 'predict';
 
 /** What went wrong, so the UI can say what to do next (and finish the run as 'failed'). */
 export type WorkerErrorKind = 'no-webgpu' | 'device-lost' | 'out-of-memory' | 'gpu-error' | 'invalid-message' | 'busy' | 'training';
@@ -180,6 +183,7 @@ export type FromWorker =
   /** The evaluation is stored in the run as `name`. */
   | { type: 'evaluated'; name: string; report: EvaluationReport; note?: string }
   | { type: 'predicted'; runId: string; checkpoint: string; predictions: Array<{ name: string; top: Array<{ class: string; probability: number }>; logits: number[] }> }
+  | SweepFromWorker
   | LabCall;
 
 export class ProtocolError extends Error {
@@ -279,7 +283,11 @@ const startOptions = {
   resume: z.string().regex(RUN_ID_PATTERN, 'must be a run id').optional(),
 };
 
+const dataSourceSchema = z.strictObject({ labSocketUrl: z.string().regex(/^wss?:\/\//, 'must be a ws:// or wss:// URL'), datasetId: z.string().min(1) });
+
 const toWorkerSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('sweep'), sweepId: sweepIdSchema, maxRuns: positiveInt.optional(), data: dataSchema.optional(), source: dataSourceSchema.optional() })
+    .refine((m) => (m.data === undefined) !== (m.source === undefined), 'give the dataset (data) or where to fetch it (source), not both'),
   z.strictObject({ type: z.literal('start'), data: dataSchema, ...startOptions }),
   z.strictObject({
     type: z.literal('startFetching'),
@@ -307,6 +315,13 @@ export function parseToWorker(value: unknown): ToWorker {
   const parsed = toWorkerSchema.safeParse(value);
   if (!parsed.success) throw new ProtocolError(`The training worker got an invalid message: ${describeIssues(parsed.error)}`);
   return parsed.data as ToWorker;
+}
+
+/** Checks a training config with the rules a start message's config meets: the sweep job makes
+ *  its runs' configs in the worker, and they must pass what a config from the UI would. */
+export function checkTrainConfig(config: unknown, where: string): void {
+  const parsed = configSchema.safeParse(config);
+  if (!parsed.success) throw new ProtocolError(`${where}: ${describeIssues(parsed.error)}`);
 }
 
 // --- validation: worker → UI ----------------------------------------------------------------
@@ -355,6 +370,7 @@ const kernelReport = z.strictObject({
 });
 
 const fromWorkerSchema = z.discriminatedUnion('type', [
+  ...sweepFromWorkerSchemas,
   z.strictObject({
     type: z.literal('adapter'),
     adapter: z.strictObject({ vendor: z.string(), architecture: z.string(), description: z.string(), isSoftware: z.boolean(), timestamps: z.boolean() }),
@@ -384,7 +400,7 @@ const fromWorkerSchema = z.discriminatedUnion('type', [
     type: z.literal('error'),
     kind: z.enum(['no-webgpu', 'device-lost', 'out-of-memory', 'gpu-error', 'invalid-message', 'busy', 'training']),
     message: z.string(),
-    job: z.enum(['train', 'selfTest', 'workedExample', 'evaluate', 'predict']).nullable(),
+    job: z.enum(['train', 'sweep', 'selfTest', 'workedExample', 'evaluate', 'predict']).nullable(),
   }),
   z.strictObject({
     type: z.literal('selfTestCase'), index: z.number().int().min(0), total: positiveInt,
@@ -416,8 +432,8 @@ export function parseFromWorker(value: unknown): FromWorker {
  */
 export function transferablesOf(message: ToWorker | FromWorker): ArrayBuffer[] {
   const arrays: ArrayBufferView[] = [];
-  if (message.type === 'start') {
-    const d = message.data;
+  if (message.type === 'start' || (message.type === 'sweep' && message.data)) {
+    const d = message.data!;
     arrays.push(d.images, d.labels, d.trainIndices, d.valIndices);
   }
   const buffers = new Set<ArrayBuffer>();

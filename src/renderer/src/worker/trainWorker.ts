@@ -13,6 +13,7 @@ import { describeJobError } from './gpuSession';
 import { type FromWorker, ProtocolError, type ToWorker, type WorkerJob, parseToWorker, transferablesOf } from './protocol';
 import { runEvaluation, runPrediction } from './modelJobs';
 import { runSelfTest } from './selfTest';
+import { runSweepJob } from './sweepJob';
 import { fetchTrainData } from './trainData';
 import { runTraining, type StartMessage } from './trainSession';
 import { runWorkedExample } from './workedExample';
@@ -20,7 +21,7 @@ import { runWorkedExample } from './workedExample';
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 
 const JOB_NAMES: Record<WorkerJob, string> = {
-  train: 'training', selfTest: 'the self-test', workedExample: 'the worked example', evaluate: 'an evaluation', predict: 'a prediction',
+  train: 'training', sweep: 'a sweep', selfTest: 'the self-test', workedExample: 'the worked example', evaluate: 'an evaluation', predict: 'a prediction',
 };
 
 let job: WorkerJob | null = null;
@@ -53,6 +54,7 @@ function handle(message: ToWorker): void {
   switch (message.type) {
     case 'start':
     case 'startFetching':
+    case 'sweep':
     case 'selfTest':
     case 'workedExample':
     case 'evaluate':
@@ -62,7 +64,12 @@ function handle(message: ToWorker): void {
         post({ type: 'error', kind: 'busy', job: asked, message: `The GPU worker is busy with ${JOB_NAMES[job]}; wait for it to finish (or stop training) first` });
         return;
       }
-      if (message.type === 'start' || message.type === 'startFetching') {
+      if (message.type === 'sweep') {
+        // Stop (the training 'stop' message) ends the current run after its step, then the sweep.
+        const ctl = new TrainControl();
+        control = ctl;
+        void runJob('sweep', async () => runSweepJob(await sweepWithData(message), { post, control: ctl, lab: workerLab.lab, onContext }));
+      } else if (message.type === 'start' || message.type === 'startFetching') {
         const ctl = new TrainControl();
         control = ctl;
         void runJob('train', async () => {
@@ -107,6 +114,15 @@ async function fetchedStart(m: Extract<ToWorker, { type: 'startFetching' }>): Pr
   const message = parseToWorker({ type: 'start', data: await fetchTrainData(source), ...options });
   if (message.type !== 'start') throw new ProtocolError('startFetching did not make a start message');
   return message;
+}
+
+/** The sweep message with its dataset: given by the UI (desktop), or fetched here and checked
+ *  like one from the UI (browser mode). */
+async function sweepWithData(m: Extract<ToWorker, { type: 'sweep' }>): Promise<Parameters<typeof runSweepJob>[0]> {
+  if (m.data) return { ...m, data: m.data };
+  const checked = parseToWorker({ type: 'sweep', sweepId: m.sweepId, ...(m.maxRuns ? { maxRuns: m.maxRuns } : {}), data: await fetchTrainData(m.source!) });
+  if (checked.type !== 'sweep' || !checked.data) throw new ProtocolError('the sweep message lost its dataset');
+  return { ...checked, data: checked.data };
 }
 
 scope.onmessage = (event: MessageEvent<unknown>) => {
