@@ -4,10 +4,15 @@
 //
 // Imports: the renderer picks the importId so it can match progress events and cancel before
 // the call has answered (LabApi ImportRequestBase).
+//
+// Folder scans (lab.datasets.scanFolder) come before a folder import: what the folder holds and
+// the size and channels to propose. Only the newest scan's answer is kept (a path typed on is
+// scanned again, and an older, slower answer must not replace the newer one); an import of the
+// scanned folder keeps the scan beside its report, for the sizes the images had before fitting.
 
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import type { DatasetSamplesResult, ImportCifar10Request, ImportFolderRequest, ImportIdxRequest, ImportOutcome } from '../../../shared/labApi';
+import type { DatasetSamplesResult, FolderScanReport, ImportCifar10Request, ImportFolderRequest, ImportIdxRequest, ImportOutcome } from '../../../shared/labApi';
 import { BUILTIN_FASHION_MNIST_MINI, type DatasetManifest } from '../../../shared/datasetFormat';
 import { lab } from '../lab';
 
@@ -74,6 +79,13 @@ export const useDatasetsStore = defineStore('datasets', () => {
   const importing = ref<ImportState | null>(null);
   const lastImport = ref<(ImportOutcome & { kind: ImportKind }) | null>(null);
   const importError = ref<string | null>(null);
+  /** The newest folder scan's answer (shallow: plain data, replaced whole), and its state. */
+  const scan = shallowRef<FolderScanReport | null>(null);
+  const scanning = ref(false);
+  const scanError = ref<string | null>(null);
+  let scanTicket = 0;
+  /** The scan of the folder the last import read, shown with its report (original sizes). */
+  const lastImportScan = shallowRef<FolderScanReport | null>(null);
 
   /** Builtin first, then stored datasets newest first. */
   const entries = computed<DatasetEntry[]>(() => [...(builtin.value ? [builtin.value] : []), ...stored.value.map(entryFromManifest)]);
@@ -144,6 +156,7 @@ export const useDatasetsStore = defineStore('datasets', () => {
     importing.value = { importId, kind, done: 0, total: 0, skipped: 0, cancelling: false };
     importError.value = null;
     lastImport.value = null;
+    lastImportScan.value = null;
     const off = lab.events.on('datasets.importProgress', (p) => {
       if (importing.value?.importId !== p.importId) return;
       importing.value = { ...importing.value, done: p.done, total: p.total, skipped: p.skipped };
@@ -167,9 +180,45 @@ export const useDatasetsStore = defineStore('datasets', () => {
   }
 
   type Options<T> = Omit<T, 'importId'>;
-  const importFolder = (o: Options<ImportFolderRequest>) => runImport('folder', (importId) => lab.datasets.importFolder({ ...o, importId }));
+  async function importFolder(o: Options<ImportFolderRequest>): Promise<ImportOutcome | null> {
+    const scanned = scan.value;
+    const outcome = await runImport('folder', (importId) => lab.datasets.importFolder({ ...o, importId }));
+    lastImportScan.value = outcome && scanned && (o.scanId === scanned.scanId || outcome.dataset.source.path === scanned.path) ? scanned : null;
+    return outcome;
+  }
   const importIdx = (o: Options<ImportIdxRequest>) => runImport('idx', (importId) => lab.datasets.importIdx({ ...o, importId }));
   const importCifar10 = (o: Options<ImportCifar10Request>) => runImport('cifar10', (importId) => lab.datasets.importCifar10({ ...o, importId }));
+
+  /**
+   * Looks at a folder before importing it: `path` in browser mode; without one the desktop app
+   * opens its folder dialog (null back: closed). Returns the scan, or null when it was closed,
+   * failed (scanError says why) or a newer scan started meanwhile.
+   */
+  async function scanFolder(path?: string): Promise<FolderScanReport | null> {
+    const ticket = ++scanTicket;
+    scanning.value = true;
+    scanError.value = null;
+    try {
+      const result = await lab.datasets.scanFolder(path === undefined ? {} : { path });
+      if (ticket !== scanTicket) return null;
+      if (result) scan.value = result;
+      return result;
+    } catch (e) {
+      if (ticket !== scanTicket) return null;
+      scan.value = null;
+      scanError.value = (e as Error).message;
+      return null;
+    } finally {
+      if (ticket === scanTicket) scanning.value = false;
+    }
+  }
+
+  function clearScan(): void {
+    scanTicket++;
+    scan.value = null;
+    scanError.value = null;
+    scanning.value = false;
+  }
 
   async function cancelImport(): Promise<void> {
     if (!importing.value) return;
@@ -192,6 +241,7 @@ export const useDatasetsStore = defineStore('datasets', () => {
 
   return {
     stored, problems, builtin, entries, selectedId, selected, loading, error, samples, importing, lastImport, importError,
-    refresh, select, loadSamples, loadBuiltinCounts, importFolder, importIdx, importCifar10, cancelImport, rename, remove,
+    scan, scanning, scanError, lastImportScan,
+    refresh, select, loadSamples, loadBuiltinCounts, scanFolder, clearScan, importFolder, importIdx, importCifar10, cancelImport, rename, remove,
   };
 });
