@@ -1,4 +1,4 @@
-// Which of the five views is on screen. No router: the lab is one window with a fixed set of
+// Which of the views is on screen. No router: the lab is one window with a fixed set of
 // views, and a store is all the "routing" it needs (views can ask to switch, e.g. the Datasets
 // view sending the user on to Model after an import). The last view is remembered per window
 // session so a reload (or a dev hot reload) lands where the user was.
@@ -11,6 +11,7 @@ export const VIEWS = [
   { id: 'model', label: 'Model', hint: 'Build the network layer by layer' },
   { id: 'train', label: 'Train', hint: 'Train on the GPU and watch it learn' },
   { id: 'runs', label: 'Runs', hint: 'Saved runs: compare, export, clean up' },
+  { id: 'inspect', label: 'Inspect', hint: 'One image through a trained model: maps, filters, gradients' },
   { id: 'kernels', label: 'Kernels', hint: 'Self-test the GPU kernels; step through im2col' },
 ] as const;
 

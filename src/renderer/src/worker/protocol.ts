@@ -28,6 +28,7 @@ import { RUN_ID_PATTERN } from '../../../shared/runFormat';
 import type { LabCall, LabReply } from '../lab/workerLab';
 import { CHECKPOINT_NAME_PATTERN } from '../../../shared/runFormat';
 import { evaluationSchema, type EvaluationReport } from '../../../shared/evaluation';
+import { type InspectedMessage, type InspectMessage, inspectedArrays, inspectedMessageSchema, inspectMessageSchema } from './inspectMessages';
 
 /** The dataset as the training session needs it; every array's buffer is transferred, not copied. */
 export interface WorkerTrainData {
@@ -80,6 +81,8 @@ export type ToWorker =
    *  `labSocketUrl` in browser mode, where the worker fetches the images itself. */
   | { type: 'evaluate'; runId: string; checkpoint?: string; dataset?: string; labSocketUrl?: string }
   | { type: 'predict'; runId: string; checkpoint?: string; images: WorkerImage[] }
+  /** Every module's output and gradients for one image (inspectMessages.ts). */
+  | InspectMessage
   | LabReply
   | { type: 'pause' }
   | { type: 'resume' }
@@ -89,7 +92,7 @@ export type ToWorker =
 
 /** The jobs the worker runs, one at a time; an error names the job it belongs to (for 'busy':
  *  the job that was refused), so the store that asked is the one that reacts. */
-export type WorkerJob = 'train' | 'sweep' | 'selfTest' | 'workedExample' | 'evaluate' | 'predict';
+export type WorkerJob = 'train' | 'sweep' | 'selfTest' | 'workedExample' | 'evaluate' | 'predict' | 'inspect';
 
 /** What went wrong, so the UI can say what to do next (and finish the run as 'failed'). */
 export type WorkerErrorKind = 'no-webgpu' | 'device-lost' | 'out-of-memory' | 'gpu-error' | 'invalid-message' | 'busy' | 'training';
@@ -183,6 +186,7 @@ export type FromWorker =
   /** The evaluation is stored in the run as `name`. */
   | { type: 'evaluated'; name: string; report: EvaluationReport; note?: string }
   | { type: 'predicted'; runId: string; checkpoint: string; predictions: Array<{ name: string; top: Array<{ class: string; probability: number }>; logits: number[] }> }
+  | InspectedMessage
   | SweepFromWorker
   | LabCall;
 
@@ -303,6 +307,7 @@ const toWorkerSchema = z.discriminatedUnion('type', [
     type: z.literal('predict'), runId: z.string().regex(RUN_ID_PATTERN, 'must be a run id'), checkpoint: checkpointName.optional(),
     images: z.array(z.strictObject({ name: z.string().min(1).max(1024), pixels: z.instanceof(Uint8Array) })).min(1).max(1024),
   }),
+  inspectMessageSchema,
   z.strictObject({ type: z.literal('pause') }),
   z.strictObject({ type: z.literal('resume') }),
   z.strictObject({ type: z.literal('stop') }),
@@ -395,12 +400,13 @@ const fromWorkerSchema = z.discriminatedUnion('type', [
     type: z.literal('predicted'), runId: z.string().regex(RUN_ID_PATTERN), checkpoint: z.string().min(1),
     predictions: z.array(z.strictObject({ name: z.string(), top: z.array(z.strictObject({ class: z.string(), probability: num })), logits: z.array(num) })),
   }),
+  inspectedMessageSchema,
   z.strictObject({ type: z.literal('lab'), id: positiveInt, method: z.enum(labMethodNames() as [string, ...string[]]), args: z.array(z.unknown()) }),
   z.strictObject({
     type: z.literal('error'),
     kind: z.enum(['no-webgpu', 'device-lost', 'out-of-memory', 'gpu-error', 'invalid-message', 'busy', 'training']),
     message: z.string(),
-    job: z.enum(['train', 'sweep', 'selfTest', 'workedExample', 'evaluate', 'predict']).nullable(),
+    job: z.enum(['train', 'sweep', 'selfTest', 'workedExample', 'evaluate', 'predict', 'inspect']).nullable(),
   }),
   z.strictObject({
     type: z.literal('selfTestCase'), index: z.number().int().min(0), total: positiveInt,
@@ -436,6 +442,7 @@ export function transferablesOf(message: ToWorker | FromWorker): ArrayBuffer[] {
     const d = message.data!;
     arrays.push(d.images, d.labels, d.trainIndices, d.valIndices);
   }
+  if (message.type === 'inspected') arrays.push(...inspectedArrays(message));
   const buffers = new Set<ArrayBuffer>();
   for (const a of arrays) if (a.buffer instanceof ArrayBuffer && a.buffer.byteLength > 0) buffers.add(a.buffer);
   return [...buffers];

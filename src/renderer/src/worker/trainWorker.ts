@@ -12,6 +12,7 @@ import { createWorkerLab } from '../lab/workerLab';
 import { describeJobError } from './gpuSession';
 import { type FromWorker, ProtocolError, type ToWorker, type WorkerJob, parseToWorker, transferablesOf } from './protocol';
 import { runEvaluation, runPrediction } from './modelJobs';
+import { releaseInspectGpu, runInspection } from './inspectJob';
 import { runSelfTest } from './selfTest';
 import { runSweepJob } from './sweepJob';
 import { fetchTrainData } from './trainData';
@@ -22,6 +23,7 @@ const scope = self as unknown as DedicatedWorkerGlobalScope;
 
 const JOB_NAMES: Record<WorkerJob, string> = {
   train: 'training', sweep: 'a sweep', selfTest: 'the self-test', workedExample: 'the worked example', evaluate: 'an evaluation', predict: 'a prediction',
+  inspect: 'an inspection',
 };
 
 let job: WorkerJob | null = null;
@@ -38,6 +40,8 @@ const workerLab = createWorkerLab(post);
 async function runJob(kind: WorkerJob, work: () => Promise<void>): Promise<void> {
   job = kind;
   context = null;
+  // Inspection keeps its device between inspections (inspectJob.ts); any other job gets the GPU alone.
+  if (kind !== 'inspect') releaseInspectGpu();
   try {
     await work();
   } catch (error) {
@@ -58,7 +62,8 @@ function handle(message: ToWorker): void {
     case 'selfTest':
     case 'workedExample':
     case 'evaluate':
-    case 'predict': {
+    case 'predict':
+    case 'inspect': {
       const asked: WorkerJob = message.type === 'start' || message.type === 'startFetching' ? 'train' : message.type;
       if (job !== null) {
         post({ type: 'error', kind: 'busy', job: asked, message: `The GPU worker is busy with ${JOB_NAMES[job]}; wait for it to finish (or stop training) first` });
@@ -78,6 +83,8 @@ function handle(message: ToWorker): void {
         });
       } else if (message.type === 'evaluate') {
         void runJob('evaluate', () => runEvaluation(message, { post, lab: workerLab.lab, onContext }));
+      } else if (message.type === 'inspect') {
+        void runJob('inspect', () => runInspection(message, { post, lab: workerLab.lab, onContext }));
       } else if (message.type === 'predict') {
         void runJob('predict', () => runPrediction(message, { post, lab: workerLab.lab, onContext }));
       } else if (message.type === 'selfTest') {
