@@ -212,6 +212,27 @@ describe('train view', () => {
       for (const canvas of c.canvases) expect(canvas.width * canvas.height, `${c.id} after a second visit`).toBeGreaterThan(0);
       expect(c.points, `${c.id} points after a second visit`).toBeGreaterThan(0);
     }
+
+    // The same shared chart in Runs → Compare: a time axis in seconds, and drawn again on a second visit.
+    await goTo(page, 'runs');
+    const row = page.locator(`[data-testid="run-row"][data-id="${runId}"]`);
+    await row.waitFor({ timeout: 30_000 });
+    await row.locator('input[type="checkbox"]').first().check();
+    await page.getByTestId('runs-compare').click();
+    await waitForChartPoints(page, 'chart-compare', 2, 60_000);
+    await page.getByTestId('compare-align-time').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="chart-compare"]')?.getAttribute('data-x-kind') === 'seconds', undefined, { timeout: 30_000 });
+    await expect.poll(() => page.getByTestId('chart-compare').getAttribute('data-x-ticks'), { timeout: 10_000 }).toMatch(/\d/);
+    const compareTicks = ((await page.getByTestId('chart-compare').getAttribute('data-x-ticks')) ?? '').split(' | ').filter((t) => t !== '');
+    for (const t of compareTicks) expect(t, `compare time ticks: ${compareTicks.join(', ')}`).toMatch(/^(\d+(\.\d)? s|\d+:\d\d(:\d\d)?)$/);
+    await goTo(page, 'train');
+    await page.waitForTimeout(500);
+    await goTo(page, 'runs');
+    await page.waitForTimeout(1000);
+    const compare = await page.getByTestId('chart-compare').evaluate((el) => [...el.querySelectorAll('canvas')].map((c) => c.width * c.height));
+    expect(compare.length).toBeGreaterThan(0);
+    for (const area of compare) expect(area, 'compare chart canvas after a second visit').toBeGreaterThan(0);
+    await screenshot('runs-compare-time');
   }, 2 * GPU_TIMEOUT);
 });
 
