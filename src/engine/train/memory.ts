@@ -34,12 +34,18 @@ export function stepMemory(shapes: ModelShapes): StepMemory {
   return { largestBytes, largestWhat, totalBytes };
 }
 
+/** The largest batch whose every buffer fits in `maxBindingBytes` (at least 1): what a step, or
+ *  an evaluation pass (its forward needs the same im2col matrices), can take on this device. */
+export function maxFittingBatch(shapes: ModelShapes, maxBindingBytes: number): number {
+  const perSample = stepMemory(shapes).largestBytes / shapes.batch;
+  return Math.max(1, Math.floor(maxBindingBytes / perSample));
+}
+
 /** Throws with the batch size that would fit when a buffer exceeds the device's limit. */
 export function checkBatchFits(shapes: ModelShapes, maxBindingBytes: number): void {
   const m = stepMemory(shapes);
   if (m.largestBytes <= maxBindingBytes) return;
-  const perSample = m.largestBytes / shapes.batch;
-  const fits = Math.max(1, Math.floor(maxBindingBytes / perSample));
+  const fits = maxFittingBatch(shapes, maxBindingBytes);
   throw new Error(
     `batch ${shapes.batch} does not fit in GPU memory: the ${m.largestWhat} would take ${mib(m.largestBytes)}, ` +
       `more than this GPU's ${mib(maxBindingBytes)} per-buffer limit. Use --batch ${fits} or less.`,
