@@ -16,7 +16,7 @@ afterAll(async () => {
   await rm(home, { recursive: true, force: true });
 });
 
-const COMMANDS = ['verify', 'train', 'datasets', 'runs', 'eval', 'predict', 'bench', 'web'];
+const COMMANDS = ['verify', 'train', 'datasets', 'runs', 'eval', 'predict', 'sweep', 'inspect', 'bench', 'web'];
 
 describe('convlab', () => {
   it('--version and -V print package.json\'s version and exit 0', async () => {

@@ -230,7 +230,7 @@ describe('settings and navigation stores', () => {
     expect(await holder.lab.settings.get()).toMatchObject({ theme: 'dark', samplesPerClass: 4 });
   });
 
-  it('steps through the five views with wrap-around', () => {
+  it('steps through the six views with wrap-around', () => {
     const nav = useNavigationStore();
     expect(nav.view).toBe('datasets');
     expect(nav.step(-1)).toBe('kernels');

@@ -5,7 +5,7 @@ import type { Locator, Page } from 'playwright-core';
 /** SwiftShader compiles every pipeline on the CPU, so the first step of anything GPU is slow. */
 export const GPU_TIMEOUT = 240_000;
 
-export type View = 'datasets' | 'model' | 'train' | 'runs' | 'kernels';
+export type View = 'datasets' | 'model' | 'train' | 'runs' | 'inspect' | 'kernels';
 
 /** Clicks the nav button of a view and waits until it is marked current (or at least shown). */
 export async function goTo(page: Page, view: View): Promise<void> {

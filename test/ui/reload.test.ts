@@ -69,6 +69,9 @@ describe('reload mid-training', () => {
     await page.getByTestId('train-interrupted').waitFor({ state: 'visible', timeout: 30_000 });
     expect(await page.getByTestId('train-status').getAttribute('data-status')).toBe('interrupted');
     await waitForChartPoints(page, 'chart-loss', 2, 30_000);
+    // …with the settings it was trained with, not the form's defaults.
+    expect(await page.getByTestId('train-epochs').inputValue()).toBe('4');
+    expect(await page.getByTestId('train-batch').inputValue()).toBe('8');
     await screenshot('train-interrupted');
 
     await page.getByTestId('train-resume-run').click();

@@ -5,7 +5,7 @@ import { useLab } from './lab';
 import { goTo, type View } from './pageHelpers';
 
 const lab = useLab();
-const VIEWS: View[] = ['datasets', 'model', 'train', 'runs', 'kernels'];
+const VIEWS: View[] = ['datasets', 'model', 'train', 'runs', 'inspect', 'kernels'];
 
 describe('shell', () => {
   it('loads from the browser host and finds a WebGPU adapter', async () => {

@@ -248,6 +248,9 @@ describe('over the browser host (binary arguments as frames)', () => {
       ], { format: 'pytorch-state-dict' });
       await expect(lab.runs.saveCheckpoint(id, 'last', [{ name: 'w', shape: [3], data: f32Bytes([1]) }])).rejects.toThrow(/Invalid arguments/);
       expect((await lab.runs.finish(id, 'completed', { steps: 1 })).status).toBe('completed');
+      // An optional argument given as undefined is left out on the wire (JSON would make it null).
+      const { id: other } = await lab.runs.create(request);
+      expect((await lab.runs.finish(other, 'stopped', undefined)).status).toBe('stopped');
 
       const file = await new RunStore(home).readCheckpoint(id, 'last');
       expect(toFloat32(file.tensors.get('0.weight')!)[96]).toBe(96);

@@ -106,8 +106,12 @@ export function createWsLabClient(url: string, factory: WebSocketFactory): LabAp
     await opened;
     if (closedError) throw closedError;
     const id = nextId++;
+    // JSON has no undefined: an optional argument left out at the end would arrive as null, which
+    // the host's schema refuses. Drop trailing undefined arguments, as a call without them means.
+    let given = args.length;
+    while (given > 0 && args[given - 1] === undefined) given--;
     // Byte arrays (checkpoint tensors) go as binary frames after the header, as responses do.
-    const { json, paths, chunks } = extractBinary(args);
+    const { json, paths, chunks } = extractBinary(args.slice(0, given));
     return new Promise((resolve, reject) => {
       pending.set(id, { resolve, reject });
       socket.send(JSON.stringify(paths.length > 0 ? { id, method, args: json, binary: paths } : { id, method, args: json }));

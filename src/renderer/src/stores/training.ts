@@ -386,6 +386,7 @@ export const useTrainingStore = defineStore('training', () => {
         manifest = await lab.runs.get(id);
       }
       showStoredRun(manifest, await lab.runs.metrics(id));
+      showSettingsOf(manifest);
       interruptedRun.value = manifest;
       status.value = manifest.status === 'interrupted' ? 'interrupted' : manifest.status === 'running' ? 'interrupted' : (manifest.status as TrainStatus);
     } catch {
@@ -393,6 +394,19 @@ export const useTrainingStore = defineStore('training', () => {
     } finally {
       forget();
     }
+  }
+
+  /** The form shows the settings the run was trained with (a reload had reset them to defaults). */
+  function showSettingsOf(manifest: RunManifest): void {
+    const t = (manifest.config as { train?: TrainConfig; convAlgorithm?: ConvAlgorithm }).train;
+    if (!t) return;
+    Object.assign(params, {
+      epochs: t.epochs, batchSize: t.batchSize, lr: t.lr, optimizer: t.optimizer.name, momentum: t.optimizer.momentum,
+      weightDecay: t.optimizer.weightDecay, schedule: t.schedule.kind, seed: t.seed, maxSteps: t.maxSteps ?? 0, earlyStop: t.earlyStop ?? 0,
+      shuffle: t.shuffle, name: manifest.name === manifest.id ? '' : manifest.name,
+      convAlgorithm: (manifest.config as { convAlgorithm?: ConvAlgorithm }).convAlgorithm ?? 'auto',
+      ...(t.augment ? { augment: { ...t.augment } } : {}),
+    });
   }
 
   /** The finished run's own best (its summary), which also counts validations the live view missed. */
