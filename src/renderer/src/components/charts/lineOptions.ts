@@ -13,9 +13,9 @@
 // - the legend shows every name when they fit in a few rows (legendLayout.ts).
 
 import type { ChartPalette } from '../../styles/theme';
-import { formatTick, inferXKind, xAxisFor, xRange, type XKind } from './axisTicks';
+import { formatTick, formatX, inferXKind, xAxisFor, xRange, type XKind } from './axisTicks';
 import { legendLayout } from './legendLayout';
-import { emaSmooth, type NumberArray } from './smoothing';
+import { emaSmooth, emaSmoothX, type NumberArray } from './smoothing';
 import { lineTooltipFormatter } from './tooltip';
 
 export { formatTick } from './axisTicks';
@@ -39,11 +39,15 @@ export interface LineChartInput {
   xLabel: string;
   yLabel: string;
   logY?: boolean;
+  /** A logarithmic x axis (points at x <= 0 are left out): steps or seconds over decades. */
+  logX?: boolean;
   smoothing?: number;
   /** What x counts; default: inferred from xLabel ('step…', 'epoch…', '…(s)'). */
   xKind?: XKind;
   /** Name of a second, right-hand y axis (e.g. 'accuracy (%)' beside 'loss'). */
   yLabelRight?: string;
+  /** false: no legend on the chart (a page shows its own, e.g. one legend for several charts). */
+  legend?: boolean;
   /** Chart width in px, for the legend layout (0 or absent: not measured yet). */
   width?: number;
 }
@@ -60,14 +64,16 @@ export function smoothingOf(series: LineSeries, smoothing: number, kind: XKind):
   return wanted && smoothing > 0 ? smoothing : 0;
 }
 
-export function seriesPoints(series: LineSeries, smoothing: number, logY: boolean): Point[] {
+/** `xUnit`: smooth by distance along x with this spacing (emaSmoothX) instead of by point;
+ *  `logX`: leave out points a log x axis cannot show. */
+export function seriesPoints(series: LineSeries, smoothing: number, logY: boolean, opts: { logX?: boolean; xUnit?: number } = {}): Point[] {
   const n = Math.min(series.x.length, series.y.length);
-  const smoothed = smoothing > 0 ? emaSmooth(series.y, smoothing) : null;
+  const smoothed = smoothing > 0 ? (opts.xUnit !== undefined ? emaSmoothX(series.x, series.y, smoothing, opts.xUnit) : emaSmooth(series.y, smoothing)) : null;
   const drawable = (v: number | undefined): v is number => v !== undefined && Number.isFinite(v) && (!logY || v > 0);
   const points: Point[] = [];
   for (let i = 0; i < n; i++) {
     const x = series.x[i]!;
-    if (!Number.isFinite(x)) continue;
+    if (!Number.isFinite(x) || (opts.logX && x <= 0)) continue;
     const raw = series.y[i];
     if (smoothed) {
       const y = smoothed[i];
@@ -102,14 +108,16 @@ export function lastDrawnX(pointsPerSeries: readonly Point[][]): number {
 
 export function buildLineOption(input: LineChartInput, palette: ChartPalette, points: Point[][]): Record<string, unknown> {
   const kind = input.xKind ?? inferXKind(input.xLabel);
-  const legend = legendLayout(input.series.map((s) => s.name), input.width ?? 0);
+  const legend = legendLayout(input.series.map((s) => s.name), input.width ?? 0, input.legend ?? true);
   const right = input.yLabelRight !== undefined;
   const axisCommon = {
     nameTextStyle: { color: palette.muted },
     axisLine: { lineStyle: { color: palette.axis } },
     splitLine: { lineStyle: { color: palette.grid } },
   };
-  const xSpecific = xAxisFor(kind, xRange(points.map((p) => p.map((q) => q[0]))));
+  const xSpecific = input.logX
+    ? { type: 'log', axisLabel: { formatter: (v: number) => formatX(kind === 'step' || kind === 'epoch' ? 'value' : kind, v, v < 1 ? 0.1 : 1), hideOverlap: true } }
+    : xAxisFor(kind, xRange(points.map((p) => p.map((q) => q[0]))));
   const yAxis = (name: string, side: 'left' | 'right') => ({
     type: input.logY ? 'log' : 'value',
     name,
@@ -127,6 +135,7 @@ export function buildLineOption(input: LineChartInput, palette: ChartPalette, po
     color: palette.series,
     grid: { left: 64, right: right ? 56 : 20, top: legend.gridTop, bottom: 48 },
     legend: {
+      show: input.legend ?? true,
       top: 4,
       type: legend.plain ? 'plain' : 'scroll',
       itemGap: 10,
@@ -146,7 +155,7 @@ export function buildLineOption(input: LineChartInput, palette: ChartPalette, po
       name: input.xLabel,
       nameLocation: 'middle',
       nameGap: 28,
-      scale: kind !== 'seconds',
+      scale: kind !== 'seconds' && !input.logX,
       ...axisCommon,
       ...xSpecific,
       axisLabel: { color: palette.muted, ...(xSpecific.axisLabel as object) },
