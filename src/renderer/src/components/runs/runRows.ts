@@ -6,6 +6,9 @@ import type { CompareAlign, ConfigLeaf, RunComparison } from '../../../../shared
 import type { RunManifest } from '../../../../shared/runFormat';
 import type { LineSeries } from '../charts/lineOptions';
 
+/** Compare's x axis: the host's alignments, and wall-clock time ('time' plus each run's start). */
+export type CompareXAxis = CompareAlign | 'wall';
+
 export interface RunRow {
   id: string;
   name: string;
@@ -42,9 +45,9 @@ export function runRow(m: RunManifest): RunRow {
   };
 }
 
-/** The x axis name with its unit, per alignment. */
-export function alignLabel(align: CompareAlign): string {
-  return align === 'step' ? 'step' : align === 'epoch' ? 'epoch' : 'time since start (s)';
+/** The x axis name with its unit, per alignment (the chart's tick rules follow from it). */
+export function alignLabel(align: CompareXAxis): string {
+  return align === 'step' ? 'step' : align === 'epoch' ? 'epoch' : align === 'wall' ? 'wall-clock time' : 'time since start (s)';
 }
 
 /**
@@ -52,7 +55,7 @@ export function alignLabel(align: CompareAlign): string {
  * epoch records carry train/validation loss and accuracy (compareRuns puts each kind in its own
  * alignment), so validation curves exist only by epoch.
  */
-export function compareMetrics(align: CompareAlign): { loss: string[]; accuracy: string[] } {
+export function compareMetrics(align: CompareXAxis): { loss: string[]; accuracy: string[] } {
   return align === 'epoch'
     ? { loss: ['trainLoss', 'valLoss'], accuracy: ['valAccuracy', 'trainAccuracy'] }
     : { loss: ['loss'], accuracy: ['accuracy'] };
@@ -67,11 +70,20 @@ const METRIC_NAMES: Record<string, string> = {
   valAccuracy: 'val accuracy',
 };
 
+export interface ComparisonSeriesOptions {
+  /** Each run's legend name (default: its name). */
+  labels?: readonly string[];
+  /** Each run's colour, the same for all its metrics (the second metric is dashed). */
+  colors?: readonly string[];
+  /** Wall clock: each run's start (ms since the epoch), added to its seconds since start. */
+  wallStart?: readonly number[];
+}
+
 /**
  * One line per run and metric, holding only the x positions where that run has a value, so a
  * run's line is continuous even where other runs logged at x values it did not.
  */
-export function comparisonSeries(c: RunComparison, metrics: readonly string[]): LineSeries[] {
+export function comparisonSeries(c: RunComparison, metrics: readonly string[], opts: ComparisonSeriesOptions = {}): LineSeries[] {
   const out: LineSeries[] = [];
   c.runs.forEach((run, r) => {
     metrics.forEach((metric, m) => {
@@ -79,15 +91,18 @@ export function comparisonSeries(c: RunComparison, metrics: readonly string[]): 
       if (!column) return;
       const xs: number[] = [];
       const ys: number[] = [];
+      const start = opts.wallStart?.[r];
       column.forEach((v, i) => {
         if (v !== null && Number.isFinite(v)) {
-          xs.push(c.x[i]!);
+          xs.push(start !== undefined ? start + c.x[i]! * 1000 : c.x[i]!);
           ys.push(v);
         }
       });
       if (xs.length === 0) return;
-      const label = metrics.length > 1 ? `${run.name} · ${METRIC_NAMES[metric] ?? metric}` : run.name;
-      out.push({ name: label, x: Float64Array.from(xs), y: Float64Array.from(ys), dashed: m > 0 });
+      const name = opts.labels?.[r] ?? run.name;
+      const label = metrics.length > 1 ? `${name} · ${METRIC_NAMES[metric] ?? metric}` : name;
+      const color = opts.colors?.[r];
+      out.push({ name: label, x: Float64Array.from(xs), y: Float64Array.from(ys), dashed: m > 0, ...(color ? { color } : {}) });
     });
   });
   return out;
