@@ -3,12 +3,13 @@
 // is refused first with the engine's message. Then its runs in the Runs view: filtered to the
 // sweep and further by a condition, sorted by a column, drawn in parallel coordinates (a brush on
 // an axis narrows the table) and the scatter, and compared with a legend naming each run by what
-// differs.
+// differs. A reload in the middle of a sweep interrupts its current run; Resume finishes the sweep
+// in place, recording no run twice.
 import { describe, expect, it } from 'vitest';
 import { sweepRuns } from '../../src/main/services/sweeps/sweepStore';
 import { RunStore } from '../../src/main/services/runStore';
 import { useLab } from './lab';
-import { goTo, typeInto, waitForChartPoints } from './pageHelpers';
+import { GPU_TIMEOUT, goTo, typeInto, waitForChartPoints } from './pageHelpers';
 
 const lab = useLab();
 const SWEEP_TIMEOUT = 540_000;
@@ -117,5 +118,59 @@ describe('sweep from the app', () => {
     await page.getByTestId('compare-log-x').check();
     await expect.poll(() => page.getByTestId('chart-compare').getAttribute('data-x-kind')).toBe('seconds');
     await screenshot('sweep-compare');
+  }, 660_000);
+
+  it('a reload mid-sweep interrupts its current run; Resume finishes the sweep without recording a run twice', async () => {
+    const { page, host, screenshot, home } = lab();
+    await goTo(page, 'train');
+    await typeInto(page, 'train-max-steps', /max(imum)? steps/i, 150);
+    // The form stays open after the last sweep, ready for the next.
+    if (!(await page.getByTestId('sweep-form').isVisible())) await page.getByTestId('sweep-open').click();
+    await page.getByTestId('sweep-field-lr').fill('0.1, 0.05, 0.02');
+    await page.getByTestId('sweep-field-batch').fill('');
+    await page.getByTestId('sweep-name').fill('reloaded');
+    await expect.poll(() => page.getByTestId('sweep-run-count').getAttribute('data-runs')).toBe('3');
+    await page.getByTestId('sweep-queue').click();
+
+    // Reload once the second run has logged a few steps.
+    const store = new RunStore(home);
+    const sweepId = async () => (await host.service.sweeps.list()).find((s) => s.name === 'reloaded')?.id;
+    const deadline = Date.now() + GPU_TIMEOUT;
+    let id: string | undefined;
+    for (;;) {
+      id ??= await sweepId();
+      const second = id ? (await sweepRuns(store, id)).get(1) : undefined;
+      if (second && (await store.readMetrics(second.id)).filter((m) => m.kind === 'step').length >= 3) break;
+      if (Date.now() > deadline) throw new Error('the second run of the sweep did not get going in time');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const dialogs: string[] = [];
+    page.once('dialog', (dialog) => {
+      dialogs.push(dialog.type());
+      void dialog.accept();
+    });
+    await page.reload({ waitUntil: 'load' });
+    expect(dialogs).toEqual(['beforeunload']);
+    const interruptedRun = (await sweepRuns(store, id!)).get(1)!.id;
+    await expect.poll(async () => (await host.service.runs.get(interruptedRun)).status, { timeout: 15_000 }).toBe('interrupted');
+    expect((await sweepRuns(store, id!)).get(0)!.status).toBe('completed');
+
+    // Train offers to resume the sweep; the interrupted run continues, the third runs.
+    await goTo(page, 'train');
+    await expect.poll(() => page.getByTestId('sweep-status').getAttribute('data-status'), { timeout: 30_000 }).toBe('interrupted');
+    await screenshot('sweep-interrupted');
+    await page.getByTestId('sweep-resume').click();
+    await page.waitForFunction(
+      () => ['finished', 'failed', 'stopped'].includes(document.querySelector('[data-testid="sweep-status"]')?.getAttribute('data-status') ?? ''),
+      undefined,
+      { timeout: SWEEP_TIMEOUT, polling: 500 },
+    );
+    expect(await page.getByTestId('sweep-status').getAttribute('data-status'), (await page.getByTestId('sweep-progress').textContent()) ?? '').toBe('finished');
+    const runs = await sweepRuns(store, id!);
+    expect([...runs.values()].map((r) => r.status)).toEqual(['completed', 'completed', 'completed']);
+    expect(runs.get(1)!.id).toBe(interruptedRun); // continued in its own folder
+    const tagged = (await store.list()).filter((r) => r.tags.includes(`sweep:${id}`));
+    expect(tagged).toHaveLength(3);
+    await screenshot('sweep-resumed');
   }, 660_000);
 });
