@@ -21,6 +21,7 @@ import { trainDataOf } from '../worker/trainData';
 import { gpuWorker } from '../worker/workerClient';
 import { useDatasetsStore } from './datasets';
 import { useModelStore } from './model';
+import { useRunsStore } from './runs';
 import { useTrainingStore } from './training';
 
 export type SweepStatus = 'idle' | 'queuing' | 'running' | 'stopping' | 'finished' | 'stopped' | 'failed' | 'interrupted';
@@ -46,6 +47,7 @@ export const useSweepsStore = defineStore('sweeps', () => {
   const training = useTrainingStore();
   const datasets = useDatasetsStore();
   const model = useModelStore();
+  const runsList = useRunsStore();
 
   /** Whether the Train view shows the sweep form (it shows the sweep itself whenever there is one). */
   const formOpen = ref(false);
@@ -166,6 +168,8 @@ export const useSweepsStore = defineStore('sweeps', () => {
         if (c && c.index === m.index && m.status !== 'stopped') finishedSeconds.value = [...finishedSeconds.value, (Date.now() - c.startedAt) / 1000];
         setSlot(m.index, { status: m.status, runId: m.runId || null });
         current.value = null;
+        // A run table already shown gets the finished run without a Refresh.
+        if (runsList.loaded) void runsList.refresh();
         return;
       }
       case 'sweepDone':
