@@ -66,7 +66,15 @@ export async function run(argv: string[]): Promise<number> {
       events: opts.json ? {} : {
         onPrepared: (p) => (progress = new TrainProgress(p.totalSteps)),
         onState: (state) => state === 'tuning' && console.error('tuning conv layers for this adapter (first use of each layer shape only)…'),
-        onTuned: (seconds) => console.error(`tuned in ${seconds.toFixed(1)} s: ${opts.convAlgo === 'auto' && gpu ? describeConvChoices(gpu) : `conv algorithm ${opts.convAlgo} (forced)`}`),
+        onTuning: (e) => {
+          if (e.kind === 'start') progress?.line(`tuning on the first training steps (each step times a candidate kernel per problem; no step is thrown away): ${e.problems.join(', ')}`);
+        },
+        onTuned: (seconds, steps) => {
+          const on = steps === undefined ? '' : ` on ${steps} training steps`;
+          const line = `tuned${on} in ${seconds.toFixed(1)} s: ${opts.convAlgo === 'auto' && gpu ? describeConvChoices(gpu) : `conv algorithm ${opts.convAlgo} (forced)`}`;
+          if (progress) progress.line(line);
+          else console.error(line);
+        },
         onStep: (m) => progress?.step(m.step, m.epoch, m.loss, m.imagesPerSecond),
         onEpoch: (m) => progress?.line(`epoch ${m.epoch}: train loss ${m.trainLoss.toFixed(4)}, val loss ${m.valLoss.toFixed(4)}, val accuracy ${(100 * m.valAccuracy).toFixed(2)}% (${m.seconds.toFixed(1)} s)`),
       },

@@ -4,8 +4,8 @@
 // RunSink. What a run records is decided here and in src/shared/runRecord.ts, nowhere else.
 //
 //   validate → check the batch fits → Trainer (uploads the data) → sink.create / reopen →
-//   tune (WebGPU) → trainer.run (steps, epochs, checkpoints: epoch-N, last, best) →
-//   final evaluation → sink.finish
+//   trainer.run (steps, epochs, checkpoints: epoch-N, last, best; on WebGPU the first steps
+//   also tune the kernels) → final evaluation → sink.finish
 //
 // Hosts stay thin: they open a device, load the dataset, make a sink and show progress.
 
@@ -15,6 +15,7 @@ import type { ModelSpec } from '../model/spec';
 import type { Backend } from '../backend';
 import type { Sequential } from '../nn/sequential';
 import { tuneModel } from '../webgpu/autotune/tuneModel';
+import { StepTuner } from '../webgpu/autotune/stepTuner';
 import { WebGpuBackend } from '../webgpu/webgpuBackend';
 import { evaluationName } from '../../shared/evaluation';
 import type { LoadedDataset } from '../../shared/datasetFormat';
@@ -26,6 +27,7 @@ import { checkBatchFits } from './memory';
 import type { ResumePlan } from './resume';
 import type { RunSink, SessionStatus } from './runSink';
 import { RunRecorder } from './runRecorder';
+import type { StepTuningEvent } from './stepTuning';
 import { type StepTimer, WallClockTimer, gpuStepTimer } from './timer';
 import { Trainer } from './trainer';
 import type { EpochMetrics, NamedTensor, StepMetrics, TrainConfig, TrainSummary } from './types';
@@ -39,11 +41,14 @@ export type SessionDataset = LoadedDataset;
 export interface SessionEvents<B> {
   /** The model is built and the run exists; training has not started. */
   onPrepared?(p: { runId: string; totalSteps: number; stepsPerEpoch: number; parameters: string[]; model: Sequential<B>; startStep: number }): void;
-  /** 'tuning' before the first step (WebGPU), 'running', and 'evaluating' for the final
-   *  validation evaluation of the best weights. */
+  /** 'tuning' before the first step (WebGPU without timestamp queries only: elsewhere the
+   *  kernels are tuned on the training steps, see onTuning), 'running', and 'evaluating' for
+   *  the final validation evaluation of the best weights. */
   onState?(state: 'tuning' | 'running' | 'evaluating'): void;
-  /** Tuning finished after `seconds` (WebGPU only). */
-  onTuned?(seconds: number): void;
+  /** Tuning finished after `seconds` (WebGPU only; on the training steps: after `steps` of them). */
+  onTuned?(seconds: number, steps?: number): void;
+  /** Tuning on the training steps: which problems are timed, each decision, the end. */
+  onTuning?(event: StepTuningEvent): void;
   onStep?(m: StepMetrics): void;
   onEpoch?(m: EpochMetrics): void;
   /** A checkpoint of this name was written. */
@@ -94,6 +99,17 @@ export async function runTrainingSession<B>(o: TrainingSessionOptions<B>): Promi
   const gpu = be instanceof WebGpuBackend ? be : null;
   if (gpu) checkBatchFits(inferShapes(spec, config.batchSize), gpu.ctx.device.limits.maxStorageBufferBindingSize);
   const timer: StepTimer = gpu ? gpuStepTimer(gpu.ctx) : new WallClockTimer();
+  // With timestamp queries the kernels are tuned on the training steps themselves; without,
+  // every candidate is timed up front below.
+  const stepTuner = gpu && timer.kind === 'timestamp'
+    ? new StepTuner(gpu, {
+      batch: config.batchSize,
+      onEvent: (e) => {
+        events?.onTuning?.(e);
+        if (e.kind === 'done') events?.onTuned?.(e.seconds, e.steps);
+      },
+    })
+    : null;
 
   const recorder = new RunRecorder(o.sink, preprocessingOf(data, spec), config.earlyStop, o.resume?.best ?? null);
   const resume = o.resume && o.resume.model.length > 0
@@ -107,6 +123,7 @@ export async function runTrainingSession<B>(o: TrainingSessionOptions<B>): Promi
   }, {
     control: o.control,
     timer,
+    ...(stepTuner ? { stepTuning: stepTuner } : {}),
     resume,
     hooks: {
       onStep: (m) => {
@@ -151,7 +168,8 @@ export async function runTrainingSession<B>(o: TrainingSessionOptions<B>): Promi
       runId, totalSteps: trainer.totalSteps, stepsPerEpoch: trainer.stepsPerEpoch,
       parameters: trainer.optimizer.params.map((p) => p.name), model: trainer.model, startStep: resume?.step ?? 0,
     });
-    if (gpu) {
+    if (gpu) await gpu.tuner.load(); // the choices earlier runs measured on this adapter
+    if (gpu && !stepTuner) {
       // Like cudnn.benchmark: each conv layer's algorithms and GEMM tiles are timed on this
       // adapter the first time its shape is seen; the choices persist for the next launch.
       events?.onState?.('tuning');
@@ -161,6 +179,11 @@ export async function runTrainingSession<B>(o: TrainingSessionOptions<B>): Promi
     }
     if (!o.control?.stopRequested) events?.onState?.('running');
     const summary = await trainer.run();
+    // What the steps measured, also when training ended before every problem was decided.
+    if (stepTuner) {
+      gpu!.picker = null;
+      await gpu!.saveTuning().catch(() => undefined);
+    }
     if (o.control?.abortedWith) throw o.control.abortedWith;
     const status: SessionStatus = summary.status;
     const capped = summary.status === 'completed' && config.maxSteps !== undefined && summary.steps === config.maxSteps && summary.steps < config.epochs * trainer.stepsPerEpoch;

@@ -19,6 +19,7 @@ import type { TrainControl } from './control';
 import { describeDivergence } from './divergence';
 import { ReadbackPacer } from './readbackPacer';
 import type { StepTimer } from './timer';
+import type { StepTrial, StepTuning } from './stepTuning';
 import { checkModelFitsData } from './validate';
 import { checkAugment, isAugmenting } from './augment';
 import { augmentTable } from './augmentDraw';
@@ -53,6 +54,9 @@ export interface TrainerOptions {
   hooks?: TrainerHooks;
   control?: TrainControl;
   timer?: StepTimer;
+  /** Tune kernels on the early steps (WebGPU with timestamps): each step may run other
+   *  candidates for some layers and phases, timed by that step's own timestamps. */
+  stepTuning?: StepTuning;
   /** Continue a run: weights (and optimizer state) from a checkpoint, counters from where it stopped. */
   resume?: { model: NamedTensor[]; optimizer: NamedTensor[]; epoch: number; step: number };
 }
@@ -64,6 +68,8 @@ interface InFlight {
   batch: number;
   stats: Promise<Float64Array>;
   timing: Promise<Record<string, number> | undefined>;
+  /** What this step timed for the step tuner, if it took part. */
+  trial: StepTrial | null;
 }
 
 export class Trainer<B> {
@@ -189,6 +195,9 @@ export class Trainer<B> {
     const n = batchIndices.length;
     const lr = learningRate(config.lr, config.schedule, this.step, this.epoch, this.totalSteps);
     const timer = this.options.timer;
+    const tuning = this.options.stepTuning;
+    // Before the timer starts: the tuner may record its candidates' checks, untimed.
+    const trial = tuning?.beginStep(this.step, n) ?? null;
     timer?.beginStep();
     const tape = new Tape(be, true);
 
@@ -220,6 +229,7 @@ export class Trainer<B> {
     params.forEach((p, i) => be.sumSquares(p.shape.reduce((a, b) => a * b, 1), p.grad, stats, 2 + i));
     this.optimizer.step(lr);
     be.setScope(null);
+    if (trial) tuning!.endRecording();
 
     const handle = timer?.endStep();
     // The step's one submit happens inside read(); the wait for its results starts once the
@@ -227,7 +237,9 @@ export class Trainer<B> {
     const paced = this.pacer?.submitted();
     const statsPromise = be.read(stats, { notBefore: paced?.ready });
     statsPromise.then(() => paced?.done(), () => paced?.done());
-    const timing = timer ? statsPromise.then(() => timer.collect(handle)).then(groupTimings) : Promise.resolve(undefined);
+    const kernels = timer ? statsPromise.then(() => timer.collect(handle)) : Promise.resolve(null);
+    if (trial) kernels.then((list) => tuning!.observe(trial, list), () => tuning!.observe(trial, null));
+    const timing = kernels.then((list) => (list ? groupTimings(list) : undefined));
     // If training ends early (an error, a stop) these may never be awaited: keep their
     // rejections from becoming unhandled. finishStep still sees them when it awaits.
     statsPromise.catch(() => undefined);
@@ -235,7 +247,7 @@ export class Trainer<B> {
     be.release(indices);
     if (augment) be.release(augment);
     tape.reset();
-    return { step: this.step, epoch: this.epoch, lr, batch: n, stats: statsPromise, timing };
+    return { step: this.step, epoch: this.epoch, lr, batch: n, stats: statsPromise, timing, trial };
   }
 
   private async finishStep(f: InFlight): Promise<void> {
@@ -267,6 +279,7 @@ export class Trainer<B> {
       kind: 'step', step: f.step + 1, epoch: f.epoch, loss, accuracy, lr: f.lr,
       imagesPerSecond: this.latest.imagesPerSecond, gradNorms, kernelTimes,
       timing: this.options.timer?.kind ?? 'coarse', elapsed: (now - this.started) / 1000,
+      ...(f.trial?.description ? { tuning: f.trial.description } : {}),
     });
   }
 

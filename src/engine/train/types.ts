@@ -56,6 +56,10 @@ export interface StepMetrics {
   timing: 'timestamp' | 'coarse';
   /** Seconds since this training session started (a resumed run starts again at 0). */
   elapsed: number;
+  /** Present while kernels are tuned on the training steps: which layers and phases this step
+   *  timed with which candidate ("3.conv2d forward: implicit px2; …"), so its kernelTimes are
+   *  those candidates'. */
+  tuning?: string;
 }
 
 export interface EpochMetrics {

@@ -39,6 +39,8 @@ export class GpuContext {
   readbackCount = 0;
 
   private encoder: GPUCommandEncoder | null = null;
+  /** While preparePipelines() runs its recorder: the compiles it started. */
+  private preparing: Array<Promise<void>> | null = null;
   private readonly uniformCache = new Map<string, GPUBuffer>();
   private firstError: Error | null = null;
   private lostError: DeviceLostError | null = null;
@@ -64,11 +66,13 @@ export class GpuContext {
 
   /** A tensor from the pool, contents undefined. */
   alloc(length: number, label: string): GpuTensor {
+    if (this.preparing) return placeholder(length, label);
     const { buffer } = this.pool.acquire(Math.max(1, length) * 4, label);
     return { buffer, length, label };
   }
 
   upload(data: ArrayLike<number>, label: string): GpuTensor {
+    if (this.preparing) return placeholder(data.length, label);
     const f32 = data instanceof Float32Array ? data : Float32Array.from(data);
     const { buffer, recycled } = this.pool.acquire(Math.max(1, f32.length) * 4, label);
     // writeBuffer runs before the pending encoder's commands; a recycled buffer may still be
@@ -79,10 +83,33 @@ export class GpuContext {
   }
 
   release(t: GpuTensor): void {
+    if (t.buffer === PLACEHOLDER) return;
     this.pool.release(t.buffer);
   }
 
+  /**
+   * Run `record` as if recording ops, but record nothing: each dispatch only starts compiling
+   * its pipeline in the background (tensors it allocates are placeholders without a buffer).
+   * Resolves once every pipeline `record` would use is compiled, so recording it for real then
+   * never stalls on a compile.
+   */
+  async preparePipelines(record: () => void): Promise<void> {
+    const outer = this.preparing;
+    const mine: Array<Promise<void>> = [];
+    this.preparing = mine;
+    try {
+      record();
+    } finally {
+      this.preparing = outer;
+    }
+    await Promise.all(mine);
+  }
+
   dispatch(spec: KernelSpec, args: DispatchArgs): void {
+    if (this.preparing) {
+      this.preparing.push(this.pipelines.prepare(spec, args.constants));
+      return;
+    }
     this.throwIfBroken();
     if (args.buffers.length !== spec.storage.length) {
       throw new Error(`kernel ${spec.name}: ${spec.storage.length} storage buffers expected, got ${args.buffers.length}`);
@@ -110,6 +137,7 @@ export class GpuContext {
 
   /** Record a buffer-to-buffer copy in the pending encoder. */
   copy(src: GpuTensor, dst: GpuTensor, length = src.length, srcOffset = 0, dstOffset = 0): void {
+    if (this.preparing) return;
     this.encoder ??= this.device.createCommandEncoder({ label: 'convlab-step' });
     if (length > 0) this.encoder.copyBufferToBuffer(src.buffer, srcOffset * 4, dst.buffer, dstOffset * 4, length * 4);
   }
@@ -198,4 +226,11 @@ export class GpuContext {
     }
     return buffer;
   }
+}
+
+/** The buffer of a placeholder tensor (preparePipelines): never bound, never pooled. */
+const PLACEHOLDER = null as unknown as GPUBuffer;
+
+function placeholder(length: number, label: string): GpuTensor {
+  return { buffer: PLACEHOLDER, length, label };
 }

@@ -12,6 +12,8 @@ interface CachedPipeline {
 
 export class PipelineCache {
   private readonly pipelines = new Map<string, CachedPipeline>();
+  /** Pipelines being compiled in the background (prepare()). */
+  private readonly preparing = new Map<string, Promise<void>>();
   private readonly modules = new Map<string, GPUShaderModule>();
   private readonly layouts = new Map<string, GPUBindGroupLayout>();
 
@@ -27,21 +29,41 @@ export class PipelineCache {
     let cached = this.pipelines.get(key);
     if (!cached) {
       const layout = this.layoutFor(spec);
-      const wgslConstants: Record<string, number> = {};
-      for (const [k, v] of Object.entries(constants)) wgslConstants[k] = typeof v === 'boolean' ? Number(v) : v;
-      const pipeline = this.device.createComputePipeline({
-        label: key,
-        layout: this.device.createPipelineLayout({ label: `${spec.name}-pipeline-layout`, bindGroupLayouts: [layout] }),
-        compute: { module: this.moduleFor(spec), entryPoint: spec.entryPoint ?? 'main', constants: wgslConstants },
-      });
-      cached = { pipeline, layout };
+      cached = { pipeline: this.device.createComputePipeline(this.descriptor(key, spec, constants, layout)), layout };
       this.pipelines.set(key, cached);
     }
     return cached;
   }
 
+  /** Compile a pipeline off the calling thread (createComputePipelineAsync), so that get()
+   *  later finds it: the step tuner's candidates are compiled while training goes on, where a
+   *  synchronous compile (100–250 ms each on SwiftShader) would stall the step loop. */
+  prepare(spec: KernelSpec, constants: OverrideConstants = {}): Promise<void> {
+    const key = PipelineCache.key(spec, constants);
+    if (this.pipelines.has(key)) return Promise.resolve();
+    let pending = this.preparing.get(key);
+    if (!pending) {
+      const layout = this.layoutFor(spec);
+      pending = this.device.createComputePipelineAsync(this.descriptor(key, spec, constants, layout)).then((pipeline) => {
+        if (!this.pipelines.has(key)) this.pipelines.set(key, { pipeline, layout });
+      }).finally(() => this.preparing.delete(key));
+      this.preparing.set(key, pending);
+    }
+    return pending;
+  }
+
   get size(): number {
     return this.pipelines.size;
+  }
+
+  private descriptor(key: string, spec: KernelSpec, constants: OverrideConstants, layout: GPUBindGroupLayout): GPUComputePipelineDescriptor {
+    const wgslConstants: Record<string, number> = {};
+    for (const [k, v] of Object.entries(constants)) wgslConstants[k] = typeof v === 'boolean' ? Number(v) : v;
+    return {
+      label: key,
+      layout: this.device.createPipelineLayout({ label: `${spec.name}-pipeline-layout`, bindGroupLayouts: [layout] }),
+      compute: { module: this.moduleFor(spec), entryPoint: spec.entryPoint ?? 'main', constants: wgslConstants },
+    };
   }
 
   private moduleFor(spec: KernelSpec): GPUShaderModule {

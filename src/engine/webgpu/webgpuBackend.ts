@@ -2,12 +2,7 @@
 
 import type { Backend, ConvAlgorithm, KernelScope, ReadOptions } from '../backend';
 import type { Conv2dGeometry } from '../conv/geometry';
-import {
-  explicitConvBackwardBias,
-  explicitConvBackwardInput,
-  explicitConvBackwardWeight,
-  explicitConvForward,
-} from '../conv/explicitConv';
+import { explicitConvBackwardBias } from '../conv/explicitConv';
 import type { GemmSpec } from '../gemm';
 // Training ops (BatchNorm, loss, optimizers, reductions, batch assembly).
 import type { AdamOptions, BatchNormGeometry, GatherBatchOptions, Pad2dGeometry, SgdOptions, SmoothActivation } from '../backend';
@@ -28,14 +23,15 @@ import { dropoutBackwardGpu, dropoutGpu } from './ops/dropout';
 import { avgPool2dBackwardGpu, avgPool2dGpu, maxPool2dBackwardGpu, maxPool2dGpu } from './ops/pool';
 // GEMM configs chosen per shape and adapter (autotuned, stored, or heuristic).
 import { type AutotuneStore, Autotuner, type TuneChoice, adapterKey } from './autotune/autotuner';
+import type { GemmConfig } from './autotune/gemmConfigs';
 import { GemmTuning } from './autotune/gemmTuning';
+import { gemmGpu } from './ops/convPrimitives';
 import { gemmTiledGpu } from './ops/gemmTiled';
 import { forwardGemm, gradInputGemm, gradWeightGemm } from '../conv/gemmPlan';
 // Conv algorithms beside im2col (implicit GEMM, direct), chosen per layer and phase.
-import { ConvAlgorithmChooser } from './ops/convAlgorithmsChoice';
-import { convBackwardInputWith, convBackwardWeightWith, convForwardWith } from './ops/convAlgorithms';
+import { ConvAlgorithmChooser, type ConvPhase } from './ops/convAlgorithmsChoice';
 import { tuneConvAlgorithms } from './ops/convAlgorithmsTune';
-import { chosenConvTile } from './ops/convTiles';
+import { type ConvPhaseIo, type ConvVariant, defaultConvVariant, recordConvVariant } from './ops/convVariants';
 
 export interface WebGpuBackendOptions {
   /** Where autotuning results persist between processes (the CLI: <home>/cache/autotune.json). */
@@ -44,11 +40,22 @@ export interface WebGpuBackendOptions {
   convAlgorithm?: ConvAlgorithm;
 }
 
+/** Lets the step tuner (autotune/stepTuner.ts) say which candidate a conv phase or a GEMM runs
+ *  in the step being recorded; null: the tuned (or heuristic) choice. */
+export interface KernelPicker {
+  conv(g: Conv2dGeometry, phase: ConvPhase, scope: KernelScope | null): ConvVariant | null;
+  gemm(spec: GemmSpec, scope: KernelScope | null): GemmConfig | null;
+}
+
 export class WebGpuBackend implements Backend<GpuTensor> {
   readonly kind = 'webgpu' as const;
   readonly tuner: Autotuner;
   readonly gemmTuning: GemmTuning;
   readonly convChooser: ConvAlgorithmChooser;
+  picker: KernelPicker | null = null;
+  /** Inside an im2col conv phase: the GEMM config it runs (null: the tuned one); undefined
+   *  outside, where a GEMM is a problem of its own (a linear layer's). */
+  private convGemm: GemmConfig | 'naive' | null | undefined = undefined;
 
   constructor(readonly ctx: GpuContext, options: WebGpuBackendOptions = {}) {
     this.tuner = new Autotuner(adapterKey(ctx.adapter), options.autotuneStore ?? null);
@@ -114,7 +121,21 @@ export class WebGpuBackend implements Backend<GpuTensor> {
     col2imGpu(this.ctx, g, columns, dInput);
   }
   gemm(spec: GemmSpec, a: GpuTensor, b: GpuTensor, c: GpuTensor): void {
-    gemmTiledGpu(this.ctx, spec, this.gemmTuning.config(spec, this.ctx.scope?.phase), a, b, c);
+    const inConv = this.convGemm;
+    if (inConv === 'naive') return gemmGpu(this.ctx, spec, a, b, c);
+    const picked = inConv === undefined ? this.picker?.gemm(spec, this.ctx.scope) : inConv;
+    gemmTiledGpu(this.ctx, spec, picked ?? this.gemmTuning.config(spec, this.ctx.scope?.phase), a, b, c);
+  }
+
+  /** Record `body` (one im2col conv phase) with its GEMM on `config`. */
+  withConvGemm(config: GemmConfig | 'naive' | null, body: () => void): void {
+    const saved = this.convGemm;
+    this.convGemm = config;
+    try {
+      body();
+    } finally {
+      this.convGemm = saved;
+    }
   }
   biasAdd(n: number, c: number, l: number, bias: GpuTensor, out: GpuTensor): void {
     biasAddGpu(this.ctx, n, c, l, bias, out);
@@ -124,19 +145,20 @@ export class WebGpuBackend implements Backend<GpuTensor> {
   }
 
   conv2dForward(g: Conv2dGeometry, input: GpuTensor, weight: GpuTensor, bias: GpuTensor | null, output: GpuTensor): void {
-    const algo = this.convChooser.algorithm(g, 'forward');
-    if (algo === 'im2col') explicitConvForward(this, g, input, weight, bias, output);
-    else convForwardWith(this.ctx, algo, g, input, weight, bias, output, chosenConvTile(this.ctx, this.tuner, g, 'forward'));
+    this.convPhase(g, { phase: 'forward', input, weight, bias, output });
   }
   conv2dBackwardInput(g: Conv2dGeometry, dOut: GpuTensor, weight: GpuTensor, dInput: GpuTensor): void {
-    const algo = this.convChooser.algorithm(g, 'grad-input');
-    if (algo === 'im2col') explicitConvBackwardInput(this, g, dOut, weight, dInput);
-    else convBackwardInputWith(this.ctx, algo, g, dOut, weight, dInput, chosenConvTile(this.ctx, this.tuner, g, 'grad-input'));
+    this.convPhase(g, { phase: 'grad-input', dOut, weight, dInput });
   }
   conv2dBackwardWeight(g: Conv2dGeometry, input: GpuTensor, dOut: GpuTensor, dWeight: GpuTensor, accumulate: boolean): void {
-    const algo = this.convChooser.algorithm(g, 'grad-weight');
-    if (algo === 'im2col') explicitConvBackwardWeight(this, g, input, dOut, dWeight, accumulate);
-    else convBackwardWeightWith(this.ctx, algo, g, input, dOut, dWeight, accumulate, chosenConvTile(this.ctx, this.tuner, g, 'grad-weight'));
+    this.convPhase(g, { phase: 'grad-weight', input, dOut, dWeight, accumulate });
+  }
+  /** The chooser's algorithm (forced, tuned or heuristic) with its tuned knobs, unless the step
+   *  tuner has this step run a candidate. */
+  private convPhase(g: Conv2dGeometry, io: ConvPhaseIo): void {
+    const algo = this.convChooser.algorithm(g, io.phase);
+    const variant = this.picker?.conv(g, io.phase, this.ctx.scope) ?? defaultConvVariant(this, g, io.phase, algo);
+    recordConvVariant(this, g, variant, io);
   }
   conv2dBackwardBias(g: Conv2dGeometry, dOut: GpuTensor, dBias: GpuTensor, accumulate: boolean): void {
     explicitConvBackwardBias(this, g, dOut, dBias, accumulate);

@@ -98,5 +98,10 @@ describe('KernelReporter', () => {
     choices.push({ key: 'gemm:nt:32x10x784:b1x1:r1', phase: 'gemm', choice: 'wg8x8.tm2.tn4.s1', reason: 'heuristic', candidates: [] });
     reporter.update();
     expect(posted).toEqual([6, 7]);
+    // Tuning on the training steps measures a problem that had a heuristic choice: same key.
+    choices[0] = { ...choices[0]!, choice: 'wg16x4.tm4.tn4.s1', reason: 'measured', candidates: [{ name: 'wg16x4.tm4.tn4.s1', ms: 1 }] };
+    reporter.update();
+    reporter.update();
+    expect(posted).toEqual([6, 7, 7]);
   });
 });

@@ -88,6 +88,13 @@ export class Autotuner {
     if (!this.choices.has(key)) this.choices.set(key, { key, phase, choice, reason: 'heuristic', candidates: [] });
   }
 
+  /** Remember a choice measured elsewhere (on training steps: autotune/stepTuner.ts), as
+   *  tune() would have: reason 'measured', written back by save(). */
+  record(key: string, phase: string, choice: string, candidates: CandidateTiming[]): void {
+    this.choices.set(key, { key, phase, choice, reason: 'measured', candidates: [...candidates] });
+    this.dirty = true;
+  }
+
   /** Time every candidate with `measure` (which returns ms, or throws to reject it) unless the
    *  key already has a measured or cached choice; returns the chosen name. */
   async tune(key: string, phase: string, names: readonly string[], measure: (name: string) => Promise<number>): Promise<string> {

@@ -48,6 +48,11 @@ export class GemmTuning {
     return h;
   }
 
+  /** The configs worth timing for this shape on this adapter, the heuristic's first. */
+  candidates(s: GemmSpec): GemmConfig[] {
+    return gemmCandidates(s, this.parallelism, this.maxCandidates);
+  }
+
   /** Measure every candidate for this shape on random data (once per adapter and shape). */
   async tune(s: GemmSpec, phase = 'gemm', repeats = 3): Promise<GemmConfig> {
     const key = gemmProblemKey(s);

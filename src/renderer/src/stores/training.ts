@@ -83,6 +83,8 @@ export const useTrainingStore = defineStore('training', () => {
   const seconds = ref(0);
   const imagesPerSecond = ref(0);
   const timing = ref<'timestamp' | 'coarse' | null>(null);
+  /** While kernels are tuned on the training steps: what the newest step timed (its `tuning`). */
+  const tuningNote = ref<string | null>(null);
   const summary = ref<TrainSummary | null>(null);
   const lastEpoch = ref<EpochMetrics | null>(null);
   /** The newest checkpoint the session saved. */
@@ -185,6 +187,7 @@ export const useTrainingStore = defineStore('training', () => {
     runId.value = null;
     interruptedRun.value = null;
     kernels.value = null;
+    tuningNote.value = null;
     storedBest.value = null;
     sessionStartWall = null;
     step.value = 0;
@@ -320,6 +323,7 @@ export const useTrainingStore = defineStore('training', () => {
     seconds.value = elapsedBefore + last.elapsed;
     imagesPerSecond.value = last.imagesPerSecond;
     timing.value = last.timing;
+    tuningNote.value = last.tuning ?? null;
     redrawSoon();
   }
 
@@ -436,7 +440,7 @@ export const useTrainingStore = defineStore('training', () => {
   }
 
   return {
-    params, status, error, kernels, adapter, runId, interruptedRun, totalSteps, stepsPerEpoch, step, epoch, seconds, imagesPerSecond, timing,
+    params, status, error, kernels, adapter, runId, interruptedRun, totalSteps, stepsPerEpoch, step, epoch, seconds, imagesPerSecond, timing, tuningNote,
     summary, lastEpoch, lastCheckpoint, series, revision, active, blocker, eta, runSpec, bestValidation, start, pause, resume, stop, resumeRun,
     restoreAfterReload,
   };

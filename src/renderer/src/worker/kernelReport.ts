@@ -83,12 +83,12 @@ export function buildKernelReport(
 }
 
 /**
- * Posts the report whenever the backend has made new choices: after tuning, then as the run
- * meets new problems (a short last batch, the validation batches). Choices are only ever added
- * once tuning is over, so a changed count is a changed report.
+ * Posts the report whenever the backend's choices change: after tuning, as the run meets new
+ * problems (a short last batch, the validation batches), and as tuning on the training steps
+ * turns a heuristic choice into a measured one (same keys, so a count would not see it).
  */
 export class KernelReporter {
-  private posted = -1;
+  private posted: string | null = null;
 
   constructor(
     private readonly be: { describeChoices(): TuneChoice[] },
@@ -101,8 +101,9 @@ export class KernelReporter {
 
   update(): void {
     const choices = this.be.describeChoices();
-    if (choices.length === this.posted) return;
-    this.posted = choices.length;
+    const signature = choices.map((c) => `${c.key}=${c.reason}:${c.choice}`).join('\n');
+    if (signature === this.posted) return;
+    this.posted = signature;
     this.post(buildKernelReport(choices, this.layers, this.requested, this.batch, this.saveError()));
   }
 }
