@@ -3,7 +3,8 @@
 // remaining, the time-left estimate).
 import { describe, expect, it } from 'vitest';
 import { presetSpec } from '../../src/engine/model/presets';
-import { baseTrainConfig, draftSweep, sweepTerms, type DraftData, type SweepForm } from '../../src/renderer/src/components/sweeps/sweepDraft';
+import { draftSweep, sweepTerms, type DraftData, type SweepForm } from '../../src/renderer/src/components/sweeps/sweepDraft';
+import { trainConfigOf as baseTrainConfig } from '../../src/renderer/src/stores/trainConfig';
 import { countDone, sweepEta, type SweepSlot } from '../../src/renderer/src/components/sweeps/sweepProgress';
 import type { HyperParams } from '../../src/renderer/src/stores/training';
 

@@ -5,8 +5,8 @@ import { readFileSync, existsSync } from 'node:fs';
 import type { ConvAlgorithm } from '../../engine/backend';
 import type { ModelSpec } from '../../engine/model/spec';
 import { parseJson } from '../../engine/model/parseJson';
-import { parseText } from '../../engine/model/parseText';
-import { MODEL_PRESETS, presetSpec } from '../../engine/model/presets';
+import { modelFromText } from '../../engine/model/modelFromText';
+import { MODEL_PRESETS } from '../../engine/model/presets';
 import { DEFAULT_OPTIMIZER, type OptimizerConfig, type OptimizerName } from '../../engine/optim/optimizer';
 import { parseSchedule, type ScheduleConfig } from '../../engine/optim/schedule';
 import { type AugmentSpec, isAugmenting, parseAugment } from '../../engine/train/augment';
@@ -136,11 +136,8 @@ function augmentFlag(args: ParsedArgs): AugmentSpec | undefined {
 /** A model text, a preset id or a JSON file, for the dataset's input shape (and class count, for a preset). */
 export function resolveModel(model: string, input: [number, number, number], classes = 10): ModelSpec {
   // A preset takes the dataset's image shape and class count (its last linear is sized to them).
-  if (MODEL_PRESETS.some((p) => p.id === model)) return presetSpec(model, input, classes);
-  if (model.endsWith('.json') && existsSync(model)) {
-    const spec = parseJson(readFileSync(model, 'utf8'));
-    if (spec.input.join() !== input.join()) throw new Error(`${model} is made for ${spec.input.join('×')} inputs but the dataset has ${input.join('×')} images`);
-    return spec;
-  }
-  return parseText(model, input);
+  if (!model.endsWith('.json') || !existsSync(model)) return modelFromText(model, input, classes);
+  const spec = parseJson(readFileSync(model, 'utf8'));
+  if (spec.input.join() !== input.join()) throw new Error(`${model} is made for ${spec.input.join('×')} inputs but the dataset has ${input.join('×')} images`);
+  return spec;
 }

@@ -4,8 +4,7 @@
 // is trained here: the GPU worker's sweep job runs it with the engine's runSweep, asking
 // sweeps.get and sweeps.runs where it stands, so a stopped or interrupted sweep resumes in place.
 import { parseJson } from '../../../engine/model/parseJson';
-import { MODEL_PRESETS, presetSpec } from '../../../engine/model/presets';
-import { parseText } from '../../../engine/model/parseText';
+import { modelFromText } from '../../../engine/model/modelFromText';
 import type { ModelSpec } from '../../../engine/model/spec';
 import { augmentDataProblem, augmentProblem, type AugmentSpec } from '../../../engine/train/augment';
 import { checkSweepKeys } from '../../../engine/train/sweep/overrides';
@@ -24,8 +23,7 @@ const ENDED = new Set(['completed', 'diverged', 'failed']);
 
 /** A model as a sweep names it: a preset id (sized to the dataset) or model text. */
 export function resolveSweepModel(text: string, input: [number, number, number], classes: number): ModelSpec {
-  if (MODEL_PRESETS.some((p) => p.id === text)) return presetSpec(text, input, classes);
-  return parseText(text, input);
+  return modelFromText(text, input, classes);
 }
 
 export function createSweepsApi(home: string, store: RunStore, opts: { dataRoot?: string } = {}): SweepsDomain {

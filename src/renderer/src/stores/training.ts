@@ -17,17 +17,18 @@
 import { defineStore } from 'pinia';
 import { computed, markRaw, reactive, ref, shallowRef } from 'vue';
 import type { ConvAlgorithm } from '../../../engine/backend';
-import { DEFAULT_OPTIMIZER, type OptimizerName } from '../../../engine/optim/optimizer';
-import { DEFAULT_SCHEDULE, type ScheduleKind } from '../../../engine/optim/schedule';
+import type { OptimizerName } from '../../../engine/optim/optimizer';
+import type { ScheduleKind } from '../../../engine/optim/schedule';
 import type { ModelSpec } from '../../../engine/model/spec';
 import type { EpochMetrics, StepMetrics, TrainConfig, TrainSummary } from '../../../engine/train/types';
 import { modelDataMismatch } from '../../../engine/train/validate';
-import { type AugmentSpec, augmentDataProblem, isAugmenting } from '../../../engine/train/augment';
+import { type AugmentSpec, augmentDataProblem } from '../../../engine/train/augment';
 import type { AdapterSummary } from '../../../engine/webgpu/device';
 import type { MetricsRecord, RunManifest } from '../../../shared/runFormat';
 import { isBetterValidation, type RunSummary } from '../../../shared/runRecord';
 import { LiveSeries, type BestValidation } from '../components/train/liveSeries';
 import { storedCurves } from '../components/train/storedCurves';
+import { trainConfigOf } from './trainConfig';
 import { lab, labSocketForWorkers } from '../lab';
 import type { FromWorker, KernelReport, StartOptions, ToWorker } from '../worker/protocol';
 import { trainDataOf } from '../worker/trainData';
@@ -162,21 +163,8 @@ export const useTrainingStore = defineStore('training', () => {
     else setTimeout(tick, 16);
   }
 
-  /** A plain copy: the model store's spec is made of reactive proxies, which postMessage cannot clone. */
   function trainConfig(): TrainConfig {
-    return {
-      spec: JSON.parse(JSON.stringify(model.spec)) as TrainConfig['spec'],
-      epochs: params.epochs,
-      batchSize: params.batchSize,
-      lr: params.lr,
-      optimizer: { ...DEFAULT_OPTIMIZER, name: params.optimizer, momentum: params.optimizer === 'sgd' ? params.momentum : 0, weightDecay: params.weightDecay },
-      schedule: { ...DEFAULT_SCHEDULE, kind: params.schedule },
-      seed: params.seed,
-      ...(params.maxSteps > 0 ? { maxSteps: params.maxSteps } : {}),
-      shuffle: params.shuffle,
-      ...(params.earlyStop > 0 ? { earlyStop: params.earlyStop } : {}),
-      ...(isAugmenting(params.augment) ? { augment: { ...params.augment } } : {}),
-    };
+    return trainConfigOf(params, model.spec);
   }
 
   function reset(): void {

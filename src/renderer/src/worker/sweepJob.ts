@@ -8,9 +8,7 @@
 // recording any run twice. Every run's settings are checked before the first one starts: the
 // engine's rules (sweepConfigs) and the worker's own rules for a training config (protocol.ts).
 
-import { MODEL_PRESETS, presetSpec } from '../../../engine/model/presets';
-import { parseText } from '../../../engine/model/parseText';
-import type { ModelSpec } from '../../../engine/model/spec';
+import { modelFromText as resolveModel } from '../../../engine/model/modelFromText';
 import type { TrainControl } from '../../../engine/train/control';
 import { describeParams } from '../../../engine/train/sweep/overrides';
 import { runSweep, sweepConfigs } from '../../../engine/train/sweep/sweepRunner';
@@ -30,13 +28,6 @@ export interface SweepJob {
   control: TrainControl;
   lab: LabRequestApi;
   onContext(ctx: GpuContext): void;
-}
-
-/** A model as a sweep names it (`model=lenet5,conv(8,3) relu flatten linear(10)`): a preset id,
- *  sized to the dataset, or model text. */
-function resolveModel(text: string, input: [number, number, number], classes: number): ModelSpec {
-  if (MODEL_PRESETS.some((p) => p.id === text)) return presetSpec(text, input, classes);
-  return parseText(text, input);
 }
 
 export async function runSweepJob(m: { sweepId: string; maxRuns?: number; data: WorkerTrainData }, job: SweepJob): Promise<void> {

@@ -4,18 +4,13 @@
 // shows the number of runs, or the engine's one-line message naming the part at fault, before
 // anything is queued. Pure: no Vue, no LabApi.
 
-import { MODEL_PRESETS, presetSpec } from '../../../../engine/model/presets';
-import { parseText } from '../../../../engine/model/parseText';
+import { modelFromText } from '../../../../engine/model/modelFromText';
 import type { ModelSpec } from '../../../../engine/model/spec';
-import { DEFAULT_OPTIMIZER } from '../../../../engine/optim/optimizer';
-import { DEFAULT_SCHEDULE } from '../../../../engine/optim/schedule';
-import { isAugmenting } from '../../../../engine/train/augment';
 import { checkSweepKeys } from '../../../../engine/train/sweep/overrides';
 import { sweepConfigs } from '../../../../engine/train/sweep/sweepRunner';
 import { expandSweep, parseCompactSweep, type SweepParams, type SweepSpec } from '../../../../engine/train/sweep/sweepSpec';
 import type { TrainConfig } from '../../../../engine/train/types';
 import type { SweepRecord } from '../../../../shared/sweepFormat';
-import type { HyperParams } from '../../stores/training';
 
 export interface SweepField {
   /** The `convlab sweep` key. */
@@ -66,8 +61,7 @@ export type SweepDraft = { ok: true; spec: SweepSpec; runs: SweepParams[] } | { 
 
 /** A model as a sweep names it: a preset id (sized to the dataset) or model text. */
 export function resolveSweepModel(text: string, input: [number, number, number], classes: number): ModelSpec {
-  if (MODEL_PRESETS.some((p) => p.id === text)) return presetSpec(text, input, classes);
-  return parseText(text, input);
+  return modelFromText(text, input, classes);
 }
 
 /** The compact terms of the form, in field order: `lr=0.1, 0.03`. */
@@ -94,19 +88,3 @@ export function draftSweep(form: SweepForm, base: TrainConfig, data: DraftData):
   }
 }
 
-/** The training config the Hyperparameters form stands for, as the Train view's Start sends it. */
-export function baseTrainConfig(p: HyperParams, spec: ModelSpec): TrainConfig {
-  return {
-    spec: JSON.parse(JSON.stringify(spec)) as ModelSpec,
-    epochs: p.epochs,
-    batchSize: p.batchSize,
-    lr: p.lr,
-    optimizer: { ...DEFAULT_OPTIMIZER, name: p.optimizer, momentum: p.optimizer === 'sgd' ? p.momentum : 0, weightDecay: p.weightDecay },
-    schedule: { ...DEFAULT_SCHEDULE, kind: p.schedule },
-    seed: p.seed,
-    ...(p.maxSteps > 0 ? { maxSteps: p.maxSteps } : {}),
-    shuffle: p.shuffle,
-    ...(p.earlyStop > 0 ? { earlyStop: p.earlyStop } : {}),
-    ...(isAugmenting(p.augment) ? { augment: JSON.parse(JSON.stringify(p.augment)) as TrainConfig['augment'] } : {}),
-  };
-}
