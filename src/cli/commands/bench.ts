@@ -9,6 +9,12 @@
 //   inspect          inspecting one image on the reference model (every module's output + the
 //                    backward for a class score, one readback): GPU ms of the recorded work, and
 //                    wall ms of the whole call including the readback (--only inspect: just this)
+//   models           wide, lenet5, cifar-small, resnet8, resnet20 at batch 64 (--models picks):
+//                    images/s, GPU ms per step, peak memory and where it goes (bench/modelRuns.ts)
+//   batch_sweep      the reference model at batch 16, 64 and 256 (--batches), measured the same way
+//   time_to_first_step_ms  the reference model on a fresh device with an empty autotune cache:
+//                    from building the trainer to the first step's results (--only first-step
+//                    also measures it with every candidate timed up front)
 //
 // Every number is a median over --repeat runs. Before anything is timed, each algorithm is
 // checked against the float64 CPU twin on the same shapes at batch 2; one that fails is
@@ -37,6 +43,7 @@ import { uploadImages } from '../../engine/eval/evaluate';
 import { recordInspection } from '../../engine/inspect/inspect';
 import { Sequential } from '../../engine/nn/sequential';
 import { median } from '../../engine/webgpu/autotune/autotuner';
+import { BENCH_MODELS, type BenchModel, benchModel, timeToFirstStep } from '../bench/modelRuns';
 
 const HELP = `usage: convlab bench [options]
 
@@ -46,7 +53,14 @@ const HELP = `usage: convlab bench [options]
   --steps N      timed training steps of the reference model per run (default 30, after 5
                  warm-up; --repeat runs, median)
   --home DIR     data folder (autotune cache in DIR/cache/autotune.json)
-  --only inspect measure only the inspection of one image (adapter + inspect)`;
+  --models LIST  models to measure beside the reference model (default ${BENCH_MODELS.map((m) => m.name).join(',')};
+                 none: skip them)
+  --batches LIST reference-model batch sizes of the sweep (default 16,64,256; none: skip it)
+  --model-steps N  timed steps per model and sweep batch (default 5, after 3 warm-up; the
+                 kernels are first tuned on up to --tune-steps training steps, cached in --home)
+  --tune-steps N   most training steps a model's step tuning may take (default 80)
+  --only PART    measure only: inspect (one image's inspection), models (the models and the
+                 sweep), first-step (time to the first step, on the steps and up front)`;
 
 const LAYERS: Array<{ name: string; input: [number, number, number, number]; weight: [number, number, number, number] }> = [
   { name: '1→8 on 28×28', input: [64, 1, 28, 28], weight: [8, 1, 3, 3] },
@@ -58,7 +72,8 @@ const ALGORITHMS = ['im2col', 'implicit', 'direct'] as const;
 
 export async function run(argv: string[]): Promise<number> {
   const args = parseCommandArgs(argv, {
-    out: { type: 'string' }, json: { type: 'boolean' }, repeat: { type: 'string' }, steps: { type: 'string' }, home: { type: 'string' }, only: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    out: { type: 'string' }, json: { type: 'boolean' }, repeat: { type: 'string' }, steps: { type: 'string' }, home: { type: 'string' }, only: { type: 'string' },
+    models: { type: 'string' }, batches: { type: 'string' }, 'model-steps': { type: 'string' }, 'tune-steps': { type: 'string' }, help: { type: 'boolean', short: 'h' },
   });
   if (booleanFlag(args, 'help')) {
     console.log(HELP);
@@ -69,7 +84,11 @@ export async function run(argv: string[]): Promise<number> {
   const steps = numberFlag(args, 'steps', { integer: true, min: 2 }) ?? 30;
   const outFile = stringFlag(args, 'out');
   const quiet = booleanFlag(args, 'json');
-  const only = choiceFlag(args, 'only', ['inspect'] as const);
+  const only = choiceFlag(args, 'only', ['inspect', 'models', 'first-step'] as const);
+  const models = modelList(stringFlag(args, 'models'));
+  const batches = batchList(stringFlag(args, 'batches'));
+  const modelSteps = numberFlag(args, 'model-steps', { integer: true, min: 1 }) ?? 5;
+  const tuneSteps = numberFlag(args, 'tune-steps', { integer: true, min: 1 }) ?? 80;
   const home = await commandHome(stringFlag(args, 'home'));
   const ctx = await createNodeContext();
   const store = FileAutotuneStore.inHome(home);
@@ -78,13 +97,16 @@ export async function run(argv: string[]): Promise<number> {
     if (!quiet) console.error(`bench: ${s}`);
   };
   log(`adapter ${ctx.adapter.vendor} / ${ctx.adapter.architecture} / ${ctx.adapter.description}`);
-  if (only === 'inspect') {
-    const report = { adapter: ctx.adapter, repeats: repeat, inspect: await inspectOneImage(ctx, be, home, repeat) };
+  const finish = async (report: object): Promise<number> => {
+    // --json: the whole report on one line (the --json contract); otherwise indented for reading.
     console.log(quiet ? JSON.stringify(report) : JSON.stringify(report, null, 1));
     if (outFile !== undefined) await writeFile(outFile, `${JSON.stringify(report, null, 1)}\n`);
     ctx.dispose();
     return 0;
-  }
+  };
+  if (only === 'inspect') return finish({ adapter: ctx.adapter, repeats: repeat, inspect: await inspectOneImage(ctx, be, home, repeat) });
+  if (only === 'first-step') return finish({ adapter: ctx.adapter, first_step: await firstStep(log, true) });
+  if (only === 'models') return finish({ adapter: ctx.adapter, ...(await modelsAndSweep(ctx, store, models, batches, modelSteps, tuneSteps, log)) });
 
   const convLayers = [];
   for (const layer of LAYERS) {
@@ -120,22 +142,64 @@ export async function run(argv: string[]): Promise<number> {
   const inspection = await inspectOneImage(ctx, be, home, repeat);
   log(`inspect one image: ${inspection.gpu_ms} GPU ms, ${inspection.wall_ms} ms with the readback`);
   await be.saveTuning();
+  const first = await firstStep(log, false);
+  const perModel = await modelsAndSweep(ctx, store, models, batches, modelSteps, tuneSteps, log);
 
-  const report = {
+  return finish({
     adapter: ctx.adapter,
     repeats: repeat,
     reference_model: reference,
+    time_to_first_step_ms: first.time_to_first_step_ms,
+    first_step: first,
+    ...perModel,
     conv_layers: convLayers,
     gemm_peak_gflops: peak.gflops,
     gemm_peak: peak,
     inspect: inspection,
     choices: be.describeChoices(),
-  };
-  // --json: the whole report on one line (the --json contract); otherwise indented for reading.
-  console.log(quiet ? JSON.stringify(report) : JSON.stringify(report, null, 1));
-  if (outFile !== undefined) await writeFile(outFile, `${JSON.stringify(report, null, 1)}\n`);
-  ctx.dispose();
-  return 0;
+  });
+}
+
+const REFERENCE: BenchModel = { name: 'reference', model: REFERENCE_MODEL, input: [1, 28, 28] };
+
+function modelList(flag: string | undefined): BenchModel[] {
+  if (flag === undefined) return [...BENCH_MODELS];
+  if (flag === 'none' || flag === '') return [];
+  return flag.split(',').map((name) => {
+    const m = BENCH_MODELS.find((b) => b.name === name.trim());
+    if (!m) throw new Error(`--models: unknown model "${name}"; choose from ${BENCH_MODELS.map((b) => b.name).join(', ')} (comma-separated), or none`);
+    return m;
+  });
+}
+
+function batchList(flag: string | undefined): number[] {
+  if (flag === undefined) return [16, 64, 256];
+  if (flag === 'none' || flag === '') return [];
+  return flag.split(',').map((b) => {
+    const n = Number(b.trim());
+    if (!Number.isInteger(n) || n < 1 || n > 4096) throw new Error(`--batches: "${b}" is not a batch size (a whole number from 1 to 4096); give a list such as 16,64,256, or none`);
+    return n;
+  });
+}
+
+async function firstStep(log: (s: string) => void, upfront: boolean) {
+  const r = await timeToFirstStep(REFERENCE, 64, upfront);
+  log(`time to first step (fresh device, empty autotune cache): ${r.time_to_first_step_ms} ms${r.time_to_first_step_upfront_ms !== undefined ? `; timing every candidate up front: ${r.time_to_first_step_upfront_ms} ms` : ''}`);
+  return r;
+}
+
+async function modelsAndSweep(ctx: GpuContext, store: FileAutotuneStore, models: BenchModel[], batches: number[], steps: number, tuneSteps: number, log: (s: string) => void) {
+  const out = [];
+  for (const m of models) {
+    out.push(await benchModel(ctx, store, m, 64, steps, tuneSteps));
+    log(`${m.name}: ${JSON.stringify(out[out.length - 1])}`);
+  }
+  const sweep = [];
+  for (const batch of batches) {
+    sweep.push(await benchModel(ctx, store, REFERENCE, batch, steps, tuneSteps));
+    log(`reference at batch ${batch}: ${JSON.stringify(sweep[sweep.length - 1])}`);
+  }
+  return { models: out, batch_sweep: sweep };
 }
 
 /** null when every phase matches the float64 twin, else what differed. */

@@ -10,10 +10,24 @@ import { STORAGE_USAGE } from './gpuTensor';
 
 const ALIGN = 256;
 
+/** Bytes in use per category at the moment the most was in use (see BufferPool.account). */
+export interface InUsePeak {
+  bytes: number;
+  byCategory: Record<string, number>;
+}
+
 export class BufferPool {
   private readonly free = new Map<number, GPUBuffer[]>();
   private liveBytes = 0;
   private peak = 0;
+  /** Accounting of buffers in use (not idle in the pool) by category, when asked for. */
+  private accounting: {
+    classify: (label: string) => string;
+    inUse: Map<GPUBuffer, string>;
+    byCategory: Map<string, number>;
+    bytes: number;
+    peak: InUsePeak;
+  } | null = null;
 
   constructor(private readonly device: GPUDevice) {}
 
@@ -28,16 +42,19 @@ export class BufferPool {
     const reused = list?.pop();
     if (reused) {
       reused.label = label;
+      this.take(reused, label);
       return { buffer: reused, recycled: true };
     }
     const buffer = this.device.createBuffer({ label, size, usage: STORAGE_USAGE });
     this.liveBytes += size;
     this.peak = Math.max(this.peak, this.liveBytes);
+    this.take(buffer, label);
     return { buffer, recycled: false };
   }
 
   release(buffer: GPUBuffer): void {
     const size = buffer.size;
+    this.give(buffer);
     let list = this.free.get(size);
     if (!list) this.free.set(size, (list = []));
     list.push(buffer);
@@ -58,6 +75,40 @@ export class BufferPool {
    *  buffers left by earlier work). */
   resetPeak(): void {
     this.peak = this.liveBytes;
+  }
+
+  /**
+   * From now on, count the bytes of buffers handed out (and not yet released) per category —
+   * `classify` names it from the buffer's label — and keep their split at the moment the most
+   * was in use: what a benchmark reports as parameters, activations and scratch. Buffers handed
+   * out before this call are not counted.
+   */
+  account(classify: (label: string) => string): void {
+    this.accounting = { classify, inUse: new Map(), byCategory: new Map(), bytes: 0, peak: { bytes: 0, byCategory: {} } };
+  }
+
+  /** The split at the in-use peak since account() (null when not accounting). */
+  get inUsePeak(): InUsePeak | null {
+    return this.accounting ? { bytes: this.accounting.peak.bytes, byCategory: { ...this.accounting.peak.byCategory } } : null;
+  }
+
+  private take(buffer: GPUBuffer, label: string): void {
+    const a = this.accounting;
+    if (!a) return;
+    const category = a.classify(label);
+    a.inUse.set(buffer, category);
+    a.byCategory.set(category, (a.byCategory.get(category) ?? 0) + buffer.size);
+    a.bytes += buffer.size;
+    if (a.bytes > a.peak.bytes) a.peak = { bytes: a.bytes, byCategory: Object.fromEntries(a.byCategory) };
+  }
+
+  private give(buffer: GPUBuffer): void {
+    const a = this.accounting;
+    const category = a?.inUse.get(buffer);
+    if (!a || category === undefined) return;
+    a.inUse.delete(buffer);
+    a.byCategory.set(category, a.byCategory.get(category)! - buffer.size);
+    a.bytes -= buffer.size;
   }
 
   get bytesAllocated(): number {
