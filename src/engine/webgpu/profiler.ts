@@ -34,6 +34,9 @@ export class GpuProfiler implements PassObserver {
   private readonly idleStaging: GPUBuffer[] = [];
   /** Passes beyond the query set's capacity in the last step (they ran, untimed). */
   dropped = 0;
+  /** The last step outgrew the query set: grow before the next one (not while the step that
+   *  uses the old query set is still being recorded — it has not been submitted). */
+  private growBeforeNext = false;
 
   constructor(private readonly ctx: GpuContext, initialPasses = 128) {
     this.capacity = Math.min(MAX_QUERIES, initialPasses * 2);
@@ -56,6 +59,10 @@ export class GpuProfiler implements PassObserver {
   }
 
   beginStep(): void {
+    if (this.growBeforeNext) {
+      this.growBeforeNext = false;
+      this.grow();
+    }
     this.passes = [];
     this.dropped = 0;
     this.ctx.observer = this;
@@ -66,7 +73,7 @@ export class GpuProfiler implements PassObserver {
   endStep(): PendingStep | null {
     this.ctx.observer = null;
     const count = this.passes.length * 2;
-    if (this.dropped > 0 && this.capacity < MAX_QUERIES) this.grow();
+    if (this.dropped > 0 && this.capacity < MAX_QUERIES) this.growBeforeNext = true;
     if (count === 0) return null;
     const staging = this.idleStaging.pop() ?? this.ctx.device.createBuffer({
       label: 'profiler-staging', size: this.capacity * 8, usage: BufferUsage.MAP_READ | BufferUsage.COPY_DST,
@@ -96,7 +103,8 @@ export class GpuProfiler implements PassObserver {
 
   private grow(): void {
     this.capacity = Math.min(MAX_QUERIES, this.capacity * 2);
-    // Old objects may still be referenced by submitted work; destroy() waits for it.
+    // Called between steps: the old objects are referenced by submitted work only, which
+    // destroy() lets finish.
     this.querySet.destroy();
     this.resolveBuffer.destroy();
     for (const b of this.idleStaging.splice(0)) b.destroy();
