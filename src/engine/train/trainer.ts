@@ -18,6 +18,7 @@ import { learningRate } from '../optim/schedule';
 import type { TrainControl } from './control';
 import { describeDivergence } from './divergence';
 import { ReadbackPacer } from './readbackPacer';
+import { FORWARD_SHARE_OF_STEP, PassPacer } from './passPacer';
 import type { StepTimer } from './timer';
 import type { StepTrial, StepTuning } from './stepTuning';
 import { checkModelFitsData } from './validate';
@@ -89,11 +90,14 @@ export class Trainer<B> {
   private epochTotals = { loss: 0, correct: 0, count: 0 };
   /** Only a device has results to wait for; the CPU backend's are ready when read. */
   private readonly pacer: ReadbackPacer | null;
+  /** The validation pass's readback, paced like the steps'. */
+  private readonly valPacer: PassPacer | null;
 
   constructor(readonly be: Backend<B>, readonly config: TrainConfig, readonly data: TrainData, readonly options: TrainerOptions = {}) {
     checkModelFitsData(config.spec, data);
     checkAugment(config.augment, data);
     this.pacer = be.kind === 'webgpu' ? new ReadbackPacer() : null;
+    this.valPacer = be.kind === 'webgpu' ? new PassPacer() : null;
     this.model = new Sequential(config.spec, be, config.seed);
     this.optimizer = new Optimizer(be, this.model.parameters(), config.optimizer);
     be.setScope({ layer: 'data', phase: 'data' });
@@ -313,7 +317,9 @@ export class Trainer<B> {
       be.release(indices);
       tape.reset();
     }
-    const got = await be.read(sums);
+    const stepMs = this.pacer?.estimateMs ?? null;
+    const paced = this.valPacer?.submitted(val.length, stepMs === null ? null : (stepMs * FORWARD_SHARE_OF_STEP * val.length) / this.config.batchSize);
+    const got = await be.read(sums, { notBefore: paced?.ready }).finally(() => paced?.done());
     be.release(sums);
     let loss = 0;
     let correct = 0;
