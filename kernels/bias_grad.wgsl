@@ -3,13 +3,9 @@
 // What: the grad-bias reduction of conv and Linear, in two passes and without any barrier:
 //   on SwiftShader a workgroupBarrier turns every invocation into a coroutine, which costs
 //   more than the sum itself, so lanes hand their sums to a second pass instead.
-//   partialSums / partialSums4: workgroup (c, y) covers 64 / segs images from y · (64 / segs)
-//     on; each lane owns one image and one of its `segs` = 2^segBits contiguous segments of
-//     segLen units and sums it in increasing order into partials[c, y, lane] (0 past the batch).
-//     Whole images per lane give every lane the same trip count, and walking a contiguous
-//     range needs no per-element division or modulo, both of which SwiftShader pays per lane;
-//     segments keep lanes busy when the batch is under 64. partialSums4 reads vec4s (L a
-//     multiple of 4): a quarter of the loads and loop iterations.
+//   partialSums / partialSums4: the image segments of common/image_segments.wgsl; each lane
+//     sums its segment in increasing order into partials[c, y, lane] (0 past the batch).
+//     partialSums4 reads vec4s (L a multiple of 4): a quarter of the loads and loop iterations.
 //   finish: lane c sums partials[c, ·, ·] in order and writes or adds dBias[c].
 //   Fixed order everywhere, no atomics: the result is deterministic.
 // Layouts: dOut (N, C, L) row-major f32, read as units = L f32s or L / 4 vec4s per plane;
@@ -20,6 +16,7 @@
 //   accGradParameters, 0 overwrites it), segBits, segLen, partialsPerChannel.
 // Dispatch: partialSums(4) x = C, y = ceil(N · segs / 64) workgroups of 64;
 //   finish x = ceil(C / 64) workgroups of 64.
+// Prepended when loaded: common/image_segments.wgsl.
 
 struct Params {
   batch: u32, channels: u32, units: u32, accumulate: u32,
@@ -31,21 +28,6 @@ struct Params {
 @group(0) @binding(1) var<storage, read> dOut4: array<vec4f>;
 @group(0) @binding(2) var<storage, read_write> partials: array<f32>;
 @group(0) @binding(3) var<storage, read_write> dBias: array<f32>;
-
-// The lane's segment as [first, end) units into dOut; empty for a lane past the batch.
-struct Span { first: u32, end: u32 }
-
-fn laneSpan(wid: vec3u, lid: u32) -> Span {
-  let image = (wid.y << (6u - p.segBits)) + (lid >> p.segBits);
-  if (image >= p.batch) { return Span(0u, 0u); }
-  let plane = (image * p.channels + wid.x) * p.units;
-  let start = (lid & ((1u << p.segBits) - 1u)) * p.segLen;
-  return Span(plane + min(start, p.units), plane + min(start + p.segLen, p.units));
-}
-
-fn partialIndex(wid: vec3u, lid: u32) -> u32 {
-  return wid.x * p.partialsPerChannel + wid.y * 64u + lid;
-}
 
 @compute @workgroup_size(64, 1, 1)
 fn partialSums(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {

@@ -8,7 +8,7 @@ import col2imSource from '../../../kernels/col2im.wgsl?raw';
 import biasAddSource from '../../../kernels/bias_add.wgsl?raw';
 import biasGradSource from '../../../kernels/bias_grad.wgsl?raw';
 import type { KernelSpec } from './kernelSpec';
-import { UNFOLD_PARAMS } from './wgslShared';
+import { IMAGE_SEGMENTS, UNFOLD_PARAMS } from './wgslShared';
 
 const u32 = 'u32' as const;
 const f32 = 'f32' as const;
@@ -66,6 +66,7 @@ export const BIAS_ADD: KernelSpec = {
 // loads), then one lane per channel adding them up.
 const biasGrad = {
   source: biasGradSource,
+  shared: [IMAGE_SEGMENTS],
   storage: [{ name: 'dOut', access: 'read' }, { name: 'partials', access: 'read_write' }, { name: 'dBias', access: 'read_write' }],
   uniforms: [
     ['batch', u32], ['channels', u32], ['units', u32], ['accumulate', u32],

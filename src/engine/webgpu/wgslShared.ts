@@ -9,9 +9,11 @@
 
 import activationMath from '../../../kernels/common/activation_math.wgsl?raw';
 import activationParams from '../../../kernels/common/activation_params.wgsl?raw';
+import channelPlanes from '../../../kernels/common/channel_planes.wgsl?raw';
 import avgPoolDivisor from '../../../kernels/common/avg_pool_divisor.wgsl?raw';
 import convColumns from '../../../kernels/common/conv_columns.wgsl?raw';
 import convGeometry from '../../../kernels/common/conv_geometry.wgsl?raw';
+import imageSegments from '../../../kernels/common/image_segments.wgsl?raw';
 import isNan from '../../../kernels/common/is_nan.wgsl?raw';
 import padParams from '../../../kernels/common/pad_params.wgsl?raw';
 import poolParams from '../../../kernels/common/pool_params.wgsl?raw';
@@ -28,8 +30,10 @@ const part = (file: string, source: string): WgslPart => ({ file: `common/${file
 export const ACTIVATION_MATH = part('activation_math.wgsl', activationMath);
 export const ACTIVATION_PARAMS = part('activation_params.wgsl', activationParams);
 export const AVG_POOL_DIVISOR = part('avg_pool_divisor.wgsl', avgPoolDivisor);
+export const CHANNEL_PLANES = part('channel_planes.wgsl', channelPlanes);
 export const CONV_COLUMNS = part('conv_columns.wgsl', convColumns);
 export const CONV_GEOMETRY = part('conv_geometry.wgsl', convGeometry);
+export const IMAGE_SEGMENTS = part('image_segments.wgsl', imageSegments);
 export const IS_NAN = part('is_nan.wgsl', isNan);
 export const PAD_PARAMS = part('pad_params.wgsl', padParams);
 export const POOL_PARAMS = part('pool_params.wgsl', poolParams);
