@@ -13,6 +13,8 @@
 // Override constants: KIND as in activation.wgsl.
 // Prepended when loaded: common/activation_params.wgsl (Params), common/is_nan.wgsl, common/activation_math.wgsl.
 // Dispatch: one invocation per element, 256 per workgroup, linear index gid.x + gid.y · rowPitch.
+//   main4 (relu and leaky_relu, n a multiple of 4): one invocation per vec4 (total = n / 4), the
+//   same selects per component (see activation.wgsl); saved, dY and dX read as array<vec4f>.
 
 override KIND: u32 = 0u;
 
@@ -20,6 +22,9 @@ override KIND: u32 = 0u;
 @group(0) @binding(1) var<storage, read> saved: array<f32>;
 @group(0) @binding(2) var<storage, read> dY: array<f32>;
 @group(0) @binding(3) var<storage, read_write> dX: array<f32>;
+@group(0) @binding(1) var<storage, read> saved4: array<vec4f>;
+@group(0) @binding(2) var<storage, read> dY4: array<vec4f>;
+@group(0) @binding(3) var<storage, read_write> dX4: array<vec4f>;
 
 fn derivative(s: f32) -> f32 {
   switch (KIND) {
@@ -42,5 +47,18 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
     dX[idx] = select(g * p.slope, g, r > 0.0 && !isNan(r));
   } else {
     dX[idx] = g * derivative(r);
+  }
+}
+
+@compute @workgroup_size(256, 1, 1)
+fn main4(@builtin(global_invocation_id) gid: vec3u) {
+  let idx = gid.x + gid.y * p.rowPitch;
+  if (idx >= p.total) { return; }
+  let r = saved4[idx];
+  let g = dY4[idx];
+  if (KIND == 0u) {
+    dX4[idx] = select(g, vec4f(0.0), (r <= vec4f(0.0)) & !isNan4(r));
+  } else {
+    dX4[idx] = select(g * p.slope, g, (r > vec4f(0.0)) & !isNan4(r));
   }
 }

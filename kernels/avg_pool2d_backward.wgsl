@@ -8,6 +8,9 @@
 // Bindings: 0 uniform Params, 1 dY (read), 2 dX (write).
 // Uniforms: total = N·C·H·W; the rest as in avg_pool2d.wgsl.
 // Prepended when loaded: common/pool_params.wgsl (Params), common/avg_pool_divisor.wgsl (divisor).
+//   mainGlobal: one window over the whole unpadded plane (Ho = Wo = 1, as global average pooling):
+//   every pixel's only window is window 0, so it reads dY[n, c] once instead of looping over
+//   kh·kw taps with a division and a modulo each (same value: 0 + dY / divisor).
 // Dispatch: one invocation per input element, 256 per workgroup, linear index gid.x + gid.y · rowPitch.
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -40,5 +43,14 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
       sum += dY[outBase + oh * p.outWidth + ow] / divisor(h0, w0);
     }
   }
+  dX[idx] = sum;
+}
+
+@compute @workgroup_size(256, 1, 1)
+fn mainGlobal(@builtin(global_invocation_id) gid: vec3u) {
+  let idx = gid.x + gid.y * p.rowPitch;
+  if (idx >= p.total) { return; }
+  var sum = 0.0;
+  sum += dY[idx / (p.inWidth * p.inHeight)] / divisor(0, 0);
   dX[idx] = sum;
 }

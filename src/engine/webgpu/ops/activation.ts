@@ -37,10 +37,19 @@ export const ACTIVATION_BACKWARD: KernelSpec = {
   workgroupSize: [256, 1, 1],
 };
 
+/** relu and leaky_relu over vec4s (main4), for n a multiple of 4. */
+export const ACTIVATION_VEC4: KernelSpec = { ...ACTIVATION, name: 'activation_vec4', entryPoint: 'main4' };
+export const ACTIVATION_BACKWARD_VEC4: KernelSpec = { ...ACTIVATION_BACKWARD, name: 'activation_backward_vec4', entryPoint: 'main4' };
+
 function run(ctx: GpuContext, spec: KernelSpec, kind: Kind, n: number, slope: number, buffers: GpuTensor[], label: string): void {
   if (n === 0) return;
-  const { workgroups, rowPitch } = linearGrid(n, 256);
-  ctx.dispatch(spec, { constants: { KIND: ACTIVATION_KIND[kind] }, uniforms: { total: n, rowPitch, slope }, buffers, workgroups, label });
+  // The piecewise-linear two take the vec4 entry point where they can: same selects, a quarter
+  // of the memory operations.
+  const vec4 = n % 4 === 0 && (kind === 'relu' || kind === 'leaky_relu');
+  const total = vec4 ? n / 4 : n;
+  const kernel = vec4 ? (spec === ACTIVATION ? ACTIVATION_VEC4 : ACTIVATION_BACKWARD_VEC4) : spec;
+  const { workgroups, rowPitch } = linearGrid(total, 256);
+  ctx.dispatch(kernel, { constants: { KIND: ACTIVATION_KIND[kind] }, uniforms: { total, rowPitch, slope }, buffers, workgroups, label });
 }
 
 export function reluGpu(ctx: GpuContext, n: number, x: GpuTensor, y: GpuTensor, label = 'relu'): void {

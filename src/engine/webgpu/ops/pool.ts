@@ -124,7 +124,11 @@ export function avgPool2dGpu(ctx: GpuContext, g: Pool2dGeometry, x: GpuTensor, y
   dispatchPool(ctx, AVG_POOL2D, g, poolOutputElements(g), [x, y], label);
 }
 
+/** One window over the whole unpadded plane (global average pooling). */
+export const AVG_POOL2D_BACKWARD_GLOBAL: KernelSpec = { ...AVG_POOL2D_BACKWARD, name: 'avg_pool2d_backward_global', entryPoint: 'mainGlobal' };
+
 export function avgPool2dBackwardGpu(ctx: GpuContext, g: Pool2dGeometry, dY: GpuTensor, dX: GpuTensor, label = 'avg-pool2d-backward'): void {
   requireNoDilation(g);
-  dispatchPool(ctx, AVG_POOL2D_BACKWARD, g, poolInputElements(g), [dY, dX], label);
+  const global = g.outHeight === 1 && g.outWidth === 1 && g.padH === 0 && g.padW === 0 && g.kernelH >= g.inHeight && g.kernelW >= g.inWidth;
+  dispatchPool(ctx, global ? AVG_POOL2D_BACKWARD_GLOBAL : AVG_POOL2D_BACKWARD, g, poolInputElements(g), [dY, dX], label);
 }
