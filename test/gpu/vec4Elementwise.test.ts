@@ -70,3 +70,15 @@ describe('global average pooling backward', () => {
     expect(maxAbsDiff(await gpu.read(got), want)).toBeLessThan(1e-7);
   });
 });
+
+describe('scaleAdd on vec4s and f32s', () => {
+  it.each([[1200], [1201]])('n = %i: the first n elements, as the twin', async (count) => {
+    requireGpu(gpu);
+    const a = randomArray(count + 5, 74), b = randomArray(count + 5, 75);
+    const want = Float64Array.from(b);
+    cpu.scaleAdd(count, -0.75, a, want);
+    const gy = gpu.upload(b, 'y');
+    gpu.scaleAdd(count, -0.75, gpu.upload(a, 'x'), gy);
+    expect(maxAbsDiff(await gpu.read(gy), want)).toBeLessThan(1e-6);
+  });
+});

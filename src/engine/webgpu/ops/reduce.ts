@@ -41,6 +41,8 @@ export const AXPY: KernelSpec = {
   workgroupSize: [256, 1, 1],
 };
 
+export const AXPY_VEC4: KernelSpec = { ...AXPY, name: 'axpy_vec4', entryPoint: 'main4' };
+
 /** The finish pass reads one partial per invocation of its single 256-wide workgroup. */
 export const SUM_SQUARES_MAX_GROUPS = 256;
 
@@ -75,6 +77,8 @@ export function fillGpu(ctx: GpuContext, n: number, value: number, x: GpuTensor)
 
 export function scaleAddGpu(ctx: GpuContext, n: number, alpha: number, x: GpuTensor, y: GpuTensor): void {
   if (n === 0) return;
-  const { workgroups, rowPitch } = linearGrid(n, 256);
-  ctx.dispatch(AXPY, { uniforms: { total: n, rowPitch, alpha }, buffers: [x, y], workgroups, label: 'scale-add' });
+  const vec4 = n % 4 === 0;
+  const total = vec4 ? n / 4 : n;
+  const { workgroups, rowPitch } = linearGrid(total, 256);
+  ctx.dispatch(vec4 ? AXPY_VEC4 : AXPY, { uniforms: { total, rowPitch, alpha }, buffers: [x, y], workgroups, label: 'scale-add' });
 }
