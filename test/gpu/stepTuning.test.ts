@@ -66,7 +66,7 @@ interface Trained { losses: number[]; tuning: Array<string | undefined>; be: Web
 async function train(c: GpuContext, store: MemoryAutotuneStore, tune: boolean, maxSteps: number): Promise<Trained> {
   const be = new WebGpuBackend(c, { autotuneStore: store });
   await be.tuner.load();
-  const tuner = tune ? new StepTuner(be, { batch: 32, race: { samples: 2, dropFactor: 1.5 } }) : null;
+  const tuner = tune ? new StepTuner(be, { batch: 32, race: { samples: 2, dropFactor: 1.5 }, gemms: true }) : null;
   const control = new TrainControl();
   const losses: number[] = [];
   const tuning: Array<string | undefined> = [];

@@ -25,7 +25,6 @@ import { avgPool2dBackwardGpu, avgPool2dGpu, maxPool2dBackwardGpu, maxPool2dGpu 
 import { type AutotuneStore, Autotuner, type TuneChoice, adapterKey } from './autotune/autotuner';
 import type { GemmConfig } from './autotune/gemmConfigs';
 import { GemmTuning } from './autotune/gemmTuning';
-import { gemmGpu } from './ops/convPrimitives';
 import { gemmTiledGpu } from './ops/gemmTiled';
 import { forwardGemm, gradInputGemm, gradWeightGemm } from '../conv/gemmPlan';
 // Conv algorithms beside im2col (implicit GEMM, direct), chosen per layer and phase.
@@ -55,7 +54,7 @@ export class WebGpuBackend implements Backend<GpuTensor> {
   picker: KernelPicker | null = null;
   /** Inside an im2col conv phase: the GEMM config it runs (null: the tuned one); undefined
    *  outside, where a GEMM is a problem of its own (a linear layer's). */
-  private convGemm: GemmConfig | 'naive' | null | undefined = undefined;
+  private convGemm: GemmConfig | null | undefined = undefined;
 
   constructor(readonly ctx: GpuContext, options: WebGpuBackendOptions = {}) {
     this.tuner = new Autotuner(adapterKey(ctx.adapter), options.autotuneStore ?? null);
@@ -122,13 +121,12 @@ export class WebGpuBackend implements Backend<GpuTensor> {
   }
   gemm(spec: GemmSpec, a: GpuTensor, b: GpuTensor, c: GpuTensor): void {
     const inConv = this.convGemm;
-    if (inConv === 'naive') return gemmGpu(this.ctx, spec, a, b, c);
     const picked = inConv === undefined ? this.picker?.gemm(spec, this.ctx.scope) : inConv;
     gemmTiledGpu(this.ctx, spec, picked ?? this.gemmTuning.config(spec, this.ctx.scope?.phase), a, b, c);
   }
 
   /** Record `body` (one im2col conv phase) with its GEMM on `config`. */
-  withConvGemm(config: GemmConfig | 'naive' | null, body: () => void): void {
+  withConvGemm(config: GemmConfig | null, body: () => void): void {
     const saved = this.convGemm;
     this.convGemm = config;
     try {

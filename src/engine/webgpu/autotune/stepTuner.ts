@@ -31,6 +31,11 @@ export interface StepTunerOptions {
   /** The training batch: only its steps take part (a short last batch is another problem). */
   batch: number;
   race?: RaceOptions;
+  /** Race the GEMMs outside convs (linear layers) too. Default: on GPUs only — there a compile
+   *  takes milliseconds and small-n GEMM tiles matter; on a software adapter each candidate's
+   *  compile costs 100–250 ms of the CPU the steps run on, for layers that take a few percent
+   *  of a step (the reference model's linear layer: 6 %). */
+  gemms?: boolean;
   onEvent?(event: StepTuningEvent): void;
 }
 
@@ -46,6 +51,8 @@ interface Problem {
   race: CandidateRace;
   /** Candidates whose pipelines are compiled, to be checked with the next step. */
   toCheck: number[];
+  /** Candidate 0 runs at once (it is the default); only its check's pipelines are prepared. */
+  zeroPrepared: boolean;
   decided: boolean;
 }
 
@@ -114,7 +121,7 @@ export class StepTuner implements StepTuning, KernelPicker {
 
   gemm(spec: GemmSpec, scope: KernelScope | null): GemmConfig | null {
     const trial = this.current;
-    if (!trial || !scope) return null;
+    if (!trial || !scope || !(this.options.gemms ?? !this.be.ctx.adapter.isSoftware)) return null;
     const key = gemmProblemKey(spec);
     const problem = this.problem(key, () => {
       const known = this.be.tuner.get(key);
@@ -186,7 +193,7 @@ export class StepTuner implements StepTuning, KernelPicker {
     let problem: Problem | null = null;
     if (subject) {
       const names = subject.kind === 'conv' ? subject.variants.map(convVariantName) : subject.configs.map(gemmConfigKey);
-      problem = { key, subject, layers: [], race: new CandidateRace(names, followers(subject), this.options.race ?? DEFAULT_RACE), toCheck: [0], decided: false };
+      problem = { key, subject, layers: [], race: new CandidateRace(names, followers(subject), this.options.race ?? DEFAULT_RACE), toCheck: [], zeroPrepared: false, decided: false };
     }
     this.problems.set(key, problem);
     // Candidate 0 compiles with this very step; the others once the first step is back (see
@@ -212,7 +219,12 @@ export class StepTuner implements StepTuning, KernelPicker {
 
   /** Start compiling the candidates the race now wants, and decide it once it is over. */
   private advance(p: Problem): void {
-    for (const i of p.race.toPrepare()) {
+    const wanted = p.race.toPrepare();
+    if (!p.zeroPrepared) {
+      p.zeroPrepared = true;
+      wanted.unshift(0);
+    }
+    for (const i of wanted) {
       this.working++;
       const s = p.subject;
       this.be.ctx.preparePipelines(() => {

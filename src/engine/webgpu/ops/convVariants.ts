@@ -17,10 +17,9 @@ import { type ConvTile, convBackwardInputWith, convBackwardWeightWith, convForwa
 import { type ConvAlgorithmName, type ConvPhase, convProblemKey, directApplies } from './convAlgorithmsChoice';
 import { chosenConvTile, convTileCandidates, convTileKey } from './convTiles';
 
-/** `gemm` null: the GEMM config the tuner holds for the shape; 'naive': the reference kernel
- *  (kernels/gemm.wgsl), for checking the others. */
+/** `gemm` null: the GEMM config the tuner holds for the shape. */
 export type ConvVariant =
-  | { algo: 'im2col'; gemm: GemmConfig | 'naive' | null }
+  | { algo: 'im2col'; gemm: GemmConfig | null }
   | { algo: 'implicit'; tile: ConvTile; tileName: string }
   | { algo: 'direct' };
 
@@ -32,7 +31,7 @@ export type ConvPhaseIo =
 export function convVariantName(v: ConvVariant): string {
   if (v.algo === 'implicit') return `implicit ${v.tileName}`;
   if (v.algo === 'direct') return 'direct';
-  return v.gemm === null ? 'im2col' : v.gemm === 'naive' ? 'im2col naive' : `im2col ${gemmConfigKey(v.gemm)}`;
+  return v.gemm === null ? 'im2col' : `im2col ${gemmConfigKey(v.gemm)}`;
 }
 
 /** The GEMM the im2col path runs for a phase (the one its gemm: key is about). */
@@ -56,8 +55,8 @@ export function recordConvVariant(be: WebGpuBackend, g: Conv2dGeometry, v: ConvV
 }
 
 /** For GpuContext.preparePipelines: record the variant at this geometry and at the checks'
- *  batch of 2 (and the checks' reference), on placeholder tensors, so that every pipeline they
- *  use is compiled before the variant first runs. */
+ *  batch of 2, on placeholder tensors, so that every pipeline they use is compiled before the
+ *  variant first runs. */
 export function prepareConvVariant(be: WebGpuBackend, g: Conv2dGeometry, phase: ConvPhase, v: ConvVariant): void {
   const t = (): GpuTensor => be.ctx.alloc(1, 'placeholder');
   const io = (): ConvPhaseIo =>
@@ -69,7 +68,6 @@ export function prepareConvVariant(be: WebGpuBackend, g: Conv2dGeometry, phase: 
   const small = { ...g, batch: Math.min(g.batch, 2) };
   recordConvVariant(be, g, concrete, io());
   recordConvVariant(be, small, concrete, io());
-  recordConvVariant(be, small, { algo: 'im2col', gemm: 'naive' }, io());
 }
 
 /** What the backend records for an algorithm when nothing overrides it: the tuned (or default)
@@ -162,8 +160,8 @@ export function convDecision(
     const tile = timedCount(tiles) > 0 ? pick(tiles.map(([v, t]) => [(v as { tileName: string }).tileName, t]), won.algo === 'implicit' ? won.tileName : undefined) : null;
     if (tile) out.push({ key: convTileKey(g, phase), phase: `${phase} tile`, ...tile });
   }
-  const gemms = of('im2col').filter(([v]) => v.algo === 'im2col' && v.gemm !== null && v.gemm !== 'naive');
-  const wonGemm = won.algo === 'im2col' && won.gemm !== null && won.gemm !== 'naive' ? gemmConfigKey(won.gemm) : undefined;
+  const gemms = of('im2col').filter(([v]) => v.algo === 'im2col' && v.gemm !== null);
+  const wonGemm = won.algo === 'im2col' && won.gemm !== null ? gemmConfigKey(won.gemm) : undefined;
   const gemm = timedCount(gemms) > 0 ? pick(gemms.map(([v, t]) => [gemmConfigKey((v as { gemm: GemmConfig }).gemm), t]), wonGemm) : null;
   if (gemm) out.push({ key: gemmProblemKey(convPhaseGemm(g, phase)), phase, ...gemm });
   return out;
