@@ -103,3 +103,29 @@ describe('CandidateRace', () => {
     expect(race.leader()).toBeNull();
   });
 });
+
+describe('Autotuner.save', () => {
+  it('runs saves one after another, so a second save never races the first on the store', async () => {
+    const { Autotuner } = await import('../../../src/engine/webgpu/autotune/autotuner');
+    let active = 0;
+    let overlapped = false;
+    const writes: number[] = [];
+    const store = {
+      load: async () => null,
+      save: async (file: { adapters: Record<string, Record<string, unknown>> }) => {
+        active++;
+        if (active > 1) overlapped = true;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        writes.push(Object.keys(file.adapters.a ?? {}).length);
+        active--;
+      },
+    };
+    const t = new Autotuner('a', store);
+    t.record('k1', 'forward', 'x', []);
+    const first = t.save();
+    t.record('k2', 'forward', 'y', []);
+    await Promise.all([first, t.save()]);
+    expect(overlapped).toBe(false);
+    expect(writes.at(-1)).toBe(2);
+  });
+});

@@ -120,8 +120,18 @@ export class Autotuner {
     return [...this.choices.values()].map((c) => ({ ...c, candidates: [...c.candidates] }));
   }
 
+  /** The save in progress: saves run one after another (two at once would race on the
+   *  store's file — the step tuner saves when it is done, its host again at the end). */
+  private saving: Promise<void> = Promise.resolve();
+
   /** Write measured choices back (merged into whatever the store holds for other adapters). */
-  async save(): Promise<void> {
+  save(): Promise<void> {
+    const next = this.saving.catch(() => undefined).then(() => this.saveNow());
+    this.saving = next;
+    return next;
+  }
+
+  private async saveNow(): Promise<void> {
     if (!this.store || !this.dirty) return;
     const file = (await this.store.load().catch(() => null)) ?? { version: 1 as const, adapters: {} };
     const merged: AutotuneFile = file.version === 1 ? file : { version: 1, adapters: {} };
@@ -130,8 +140,14 @@ export class Autotuner {
       if (c.reason === 'measured') mine[c.key] = { phase: c.phase, choice: c.choice, candidates: c.candidates };
     }
     merged.adapters = { ...merged.adapters, [this.adapter]: mine };
-    await this.store.save(merged);
+    // Cleared before the write: a choice recorded while it runs makes the next save write again.
     this.dirty = false;
+    try {
+      await this.store.save(merged);
+    } catch (error) {
+      this.dirty = true;
+      throw error;
+    }
   }
 }
 
