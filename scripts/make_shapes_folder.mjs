@@ -6,20 +6,29 @@
 // write the same files. Used by the large-input tests and the augmentation benchmark
 // (docs/performance.md).
 //
-//   node scripts/make_shapes_folder.mjs ROOT [--per-class N] [--size S] [--seed K]
+//   node scripts/make_shapes_folder.mjs ROOT [--per-class N] [--size S] [--seed K] [--facing]
 //   node scripts/make_shapes_folder.mjs FILE.bin --cifar [--per-class N] [--seed K]
 //
 // With --cifar it writes one CIFAR-10 binary batch instead (32×32, records of a label byte and
 // 1,024 R, 1,024 G, 1,024 B bytes; labels 0–5 are the shapes in SHAPES order): a few hundred
 // records are enough for a test, where a real batch file is 30 MB.
 //
-// All shapes are left-right symmetric, so a horizontal flip keeps an image in its class.
+// The default shapes are left-right symmetric. With --facing the classes are asymmetric shapes
+// (arrow, flag, half disc, L, wedge, seven) that face left or right at random, as objects in
+// photos do: a horizontal flip then keeps an image in its class and shows the other facing.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encode } from 'fast-png';
 
 export const SHAPES = ['circle', 'square', 'triangle', 'cross', 'ring', 'diamond'];
+export const FACING_SHAPES = ['arrow', 'flag', 'halfdisc', 'ell', 'wedge', 'seven'];
+
+/** Distance from (u, v) to the segment (a, b)–(c, d). */
+function segment(u, v, a, b, c, d) {
+  const t = Math.max(0, Math.min(1, ((u - a) * (c - a) + (v - b) * (d - b)) / ((c - a) ** 2 + (d - b) ** 2)));
+  return Math.hypot(u - a - t * (c - a), v - b - t * (d - b));
+}
 
 /** mulberry32: a tiny seeded generator, enough for drawing test images. */
 function generator(seed) {
@@ -43,12 +52,19 @@ function inside(shape, u, v) {
     case 'cross': return (Math.abs(u) <= 0.3 && Math.abs(v) <= 1) || (Math.abs(v) <= 0.3 && Math.abs(u) <= 1);
     case 'ring': return r <= 1 && r >= 0.6;
     case 'diamond': return Math.abs(u) + Math.abs(v) <= 1;
+    // Facing right; drawShape mirrors them at random.
+    case 'arrow': return (u >= -1 && u <= 0.2 && Math.abs(v) <= 0.2) || (u >= 0.2 && u <= 1 && Math.abs(v) <= (1 - u) * 1.1);
+    case 'flag': return (u >= -0.9 && u <= -0.65 && Math.abs(v) <= 1) || (u >= -0.65 && u <= 0.7 && v >= -1 && v <= -0.15);
+    case 'halfdisc': return r <= 1 && u >= -0.15;
+    case 'ell': return (u >= -0.8 && u <= -0.4 && Math.abs(v) <= 1) || (v >= 0.6 && v <= 1 && u >= -0.8 && u <= 0.8);
+    case 'wedge': return u >= -0.8 && v <= 0.8 && v >= u;
+    case 'seven': return (v >= -1 && v <= -0.6 && Math.abs(u) <= 0.7) || segment(u, v, 0.6, -0.7, -0.25, 1) <= 0.22;
     default: throw new Error(`unknown shape ${shape}`);
   }
 }
 
 /** One RGB image (interleaved, as PNG wants) of `shape`. */
-export function drawShape(shape, size, random) {
+export function drawShape(shape, size, random, facing = false) {
   const colour = () => [0, 1, 2].map(() => Math.floor(random() * 256));
   const background = colour().map((c) => c * 0.5);
   let fill = colour();
@@ -58,6 +74,7 @@ export function drawShape(shape, size, random) {
   const radius = size * (0.14 + 0.16 * random());
   const cx = radius * 0.6 + random() * (size - 1.2 * radius);
   const cy = radius * 0.6 + random() * (size - 1.2 * radius);
+  const mirror = facing && random() < 0.5 ? -1 : 1;
   const out = new Uint8Array(size * size * 3);
   const sub = 3; // 3×3 samples per pixel: smooth edges
   for (let y = 0; y < size; y++) {
@@ -65,7 +82,7 @@ export function drawShape(shape, size, random) {
       let covered = 0;
       for (let j = 0; j < sub; j++) {
         for (let i = 0; i < sub; i++) {
-          const u = (x + (i + 0.5) / sub - cx) / radius;
+          const u = (mirror * (x + (i + 0.5) / sub - cx)) / radius;
           const v = (y + (j + 0.5) / sub - cy) / radius;
           if (inside(shape, u, v)) covered++;
         }
@@ -81,13 +98,13 @@ export function drawShape(shape, size, random) {
 }
 
 /** Writes perClass PNGs of side `size` into each class folder under root; returns the count. */
-export async function writeShapesFolder(root, { perClass = 60, size = 64, seed = 1 } = {}) {
+export async function writeShapesFolder(root, { perClass = 60, size = 64, seed = 1, facing = false } = {}) {
   const random = generator(seed);
   let written = 0;
-  for (const shape of SHAPES) {
+  for (const shape of facing ? FACING_SHAPES : SHAPES) {
     await mkdir(join(root, shape), { recursive: true });
     for (let n = 0; n < perClass; n++) {
-      const data = drawShape(shape, size, random);
+      const data = drawShape(shape, size, random, facing);
       await writeFile(join(root, shape, `${String(n).padStart(4, '0')}.png`), encode({ width: size, height: size, data, channels: 3, depth: 8 }));
       written++;
     }
@@ -120,6 +137,10 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const opts = {};
   const cifar = rest.includes('--cifar');
   if (cifar) rest.splice(rest.indexOf('--cifar'), 1);
+  if (rest.includes('--facing')) {
+    rest.splice(rest.indexOf('--facing'), 1);
+    opts.facing = true;
+  }
   for (let i = 0; i < rest.length; i += 2) {
     const key = { '--per-class': 'perClass', '--size': 'size', '--seed': 'seed' }[rest[i]];
     const value = Number(rest[i + 1]);
@@ -135,6 +156,6 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     console.log(`wrote ${bytes.length / 3073} CIFAR-10 records (${SHAPES.length} classes) to ${root}`);
   } else {
     const n = await writeShapesFolder(root, opts);
-    console.log(`wrote ${n} images (${SHAPES.length} classes) to ${root}`);
+    console.log(`wrote ${n} images (6 classes${opts.facing ? ', facing left or right' : ''}) to ${root}`);
   }
 }
