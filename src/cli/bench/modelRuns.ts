@@ -127,7 +127,10 @@ export async function benchModel(ctx: GpuContext, store: AutotuneStore, m: Bench
     const be = new WebGpuBackend(fresh, { autotuneStore: store });
     await be.tuner.load();
     fresh.pool.account(memoryCategory);
-    const warmup = 3;
+    // Pipelines compile in the first steps; the readback pacer then takes a few more steps to
+    // learn the step time again (with 3 warm-up steps the reference model's wall time per step
+    // came out 40 ms above its GPU time; after 8, at it).
+    const warmup = 8;
     const control = new TrainControl();
     const marks: Array<{ time: number; gpuMs: number }> = [];
     const t = trainer(be, m, batch, syntheticData(m.input, 2 * batch), warmup + steps, {

@@ -56,7 +56,7 @@ const HELP = `usage: convlab bench [options]
   --models LIST  models to measure beside the reference model (default ${BENCH_MODELS.map((m) => m.name).join(',')};
                  none: skip them)
   --batches LIST reference-model batch sizes of the sweep (default 16,64,256; none: skip it)
-  --model-steps N  timed steps per model and sweep batch (default 5, after 3 warm-up; the
+  --model-steps N  timed steps per model and sweep batch (default 5, after 8 warm-up; the
                  kernels are first tuned on up to --tune-steps training steps, cached in --home)
   --tune-steps N   most training steps a model's step tuning may take (default 80)
   --only PART    measure only: inspect (one image's inspection), models (the models and the
