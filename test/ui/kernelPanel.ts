@@ -24,7 +24,9 @@ export async function kernelRows(page: Page): Promise<KernelRowSeen[]> {
   );
 }
 
-/** From now on, notes whether the Train view's status ever says 'tuning' (read with sawTuning). */
+/** From now on, notes whether the Train view ever says it is tuning (read with sawTuning): the
+ *  'tuning' status before the first step (adapters without timestamp queries), or the note under
+ *  the progress bar while the first steps time candidates. */
 export async function watchForTuning(page: Page): Promise<void> {
   await page.evaluate(() => {
     const w = window as unknown as { __convlabSawTuning?: boolean; __convlabTuningWatch?: MutationObserver };
@@ -32,6 +34,7 @@ export async function watchForTuning(page: Page): Promise<void> {
     w.__convlabTuningWatch?.disconnect();
     const check = (): void => {
       if (document.querySelector('[data-testid="train-status"]')?.getAttribute('data-status') === 'tuning') w.__convlabSawTuning = true;
+      if (document.querySelector('[data-testid="train-tuning-steps"]')) w.__convlabSawTuning = true;
     };
     w.__convlabTuningWatch = new MutationObserver(check);
     w.__convlabTuningWatch.observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-status'], childList: true });
