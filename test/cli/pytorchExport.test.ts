@@ -200,3 +200,38 @@ print(json.dumps(out))`;
     expect(got.cifar).toEqual([12, 5, [3, 32, 32]]);
   }, 240_000);
 });
+
+describe('the exported project\'s augmentation', () => {
+  it('computes the crop, flip, resized crop and jitter as Conv Lab\'s CPU twin does, for the same parameters', async () => {
+    const { augmentBatchCpu } = await import('../../src/engine/cpu/augmentBatch');
+    const { augmentTable } = await import('../../src/engine/train/augmentDraw');
+    const [C, H, W, n] = [3, 9, 11, 6];
+    const rng = new Random(5);
+    const bytes = Uint8Array.from({ length: n * C * H * W }, () => Math.floor(rng.nextFloat() * 256));
+    const spec = { crop: 2, flip: true, rrc: 0.5, jitter: 0.3 };
+    const table = augmentTable(spec, 11, 3, n, H, W);
+    const out = new Float64Array(n * C * H * W);
+    // mean 0, std 1: the twin's output is the augmented [0, 1] values themselves.
+    augmentBatchCpu({ count: n, channels: C, height: H, width: W, mean: [0, 0, 0], std: [1, 1, 1] }, Float64Array.from(bytes), Float64Array.from({ length: n }, (_, i) => i), table, out);
+    writeFileSync(join(home, 'augment.json'), JSON.stringify({ shape: [n, C, H, W], bytes: Array.from(bytes), params: Array.from(table) }));
+    const script = String.raw`
+import json, sys, torch
+sys.path.insert(0, sys.argv[1])
+from data import Augment
+g = json.load(open(sys.argv[2]))
+n, c, h, w = g['shape']
+x = torch.tensor(g['bytes'], dtype=torch.float32).reshape(n, c, h, w) / 255
+rows = []
+for i in range(n):
+    p = g['params'][i * 9:(i + 1) * 9]
+    params = (int(p[0]), int(p[1]), bool(p[2]), int(p[3]), int(p[4]), int(p[5]), int(p[6]), p[7], p[8])
+    rows.append(Augment.apply(x[i], params).flatten().tolist())
+print(json.dumps(rows))`;
+    const r = python(['-c', script, join(home, 'project'), join(home, 'augment.json')]);
+    expect(r.code, r.stderr).toBe(0);
+    const got = (JSON.parse(r.stdout) as number[][]).flat();
+    got.forEach((v, i) => expect(Math.abs(v - out[i]!), `value ${i}`).toBeLessThan(1e-5));
+    // The table exercised every stage: some image flipped, resized and jittered.
+    expect(Array.from({ length: n }, (_, i) => table[i * 9 + 2]).some((f) => f === 1)).toBe(true);
+  }, 240_000);
+});

@@ -17,6 +17,7 @@ import; a Conv Lab dataset folder is identical.
 """
 import gzip
 import json
+import math
 import os
 import random
 import struct
@@ -28,8 +29,73 @@ from torch.utils.data import Dataset
 IMAGE_EXTENSIONS = ('.png', '.jpg', '.jpeg', '.bmp', '.webp')
 
 
+class Augment:
+    """The run's training-time augmentation (Conv Lab's docs/formats/augmentation.md), on an
+    image's values in [0, 1] before normalising: crop with black padding -> horizontal flip ->
+    random resized crop (bilinear) -> brightness then contrast. Parameters come from torch's
+    generator, so the augmentations follow the same distributions as Conv Lab's, not the same
+    draws (Conv Lab draws from a hash of seed, step and slot)."""
+
+    def __init__(self, spec):
+        self.crop = int(spec.get('crop') or 0)
+        self.flip = bool(spec.get('flip'))
+        self.rrc = spec.get('rrc')
+        self.jitter = float(spec.get('jitter') or 0)
+
+    def __call__(self, x):
+        return self.apply(x, self.draw(*x.shape[1:]))
+
+    def draw(self, h, w):
+        """One image's parameters: (dy, dx, flip, top, left, box_h, box_w, brightness, contrast)."""
+        dy = dx = 0
+        if self.crop:
+            dy, dx = (int(v) for v in torch.randint(-self.crop, self.crop + 1, (2,)))
+        flip = bool(self.flip and torch.rand(()) < 0.5)
+        top, left, bh, bw = self._box(h, w) if self.rrc is not None else (0, 0, h, w)
+        b = k = 1.0
+        if self.jitter:
+            b, k = (1 - self.jitter + 2 * self.jitter * torch.rand(2)).tolist()
+        return dy, dx, flip, top, left, bh, bw, b, k
+
+    @staticmethod
+    def apply(x, params):
+        """The augmentation with given parameters on a (C, H, W) float image in [0, 1]."""
+        dy, dx, flip, top, left, bh, bw, b, k = params
+        c, h, w = x.shape
+        p = max(abs(dy), abs(dx))
+        if p:
+            x = torch.nn.functional.pad(x, (p, p, p, p))[:, p + dy:p + dy + h, p + dx:p + dx + w]
+        if flip:
+            x = x.flip(-1)
+        if (top, left, bh, bw) != (0, 0, h, w):
+            x = torch.nn.functional.interpolate(x[None, :, top:top + bh, left:left + bw], size=(h, w), mode='bilinear', align_corners=False)[0]
+        if (b, k) != (1.0, 1.0):
+            x = (b * x).clamp(0, 1)
+            grey = 0.2989 * x[0] + 0.587 * x[1] + 0.114 * x[2] if c == 3 else x[0]
+            x = (k * x + (1 - k) * grey.mean()).clamp(0, 1)
+        return x
+
+    def _box(self, h, w):
+        """torchvision RandomResizedCrop.get_params with scale (rrc, 1) and ratio (3/4, 4/3)."""
+        area = h * w
+        low, high = math.log(3 / 4), math.log(4 / 3)
+        for _ in range(10):
+            target = area * (self.rrc + (1 - self.rrc) * torch.rand(()).item())
+            ratio = math.exp(low + (high - low) * torch.rand(()).item())
+            bw, bh = round(math.sqrt(target * ratio)), round(math.sqrt(target / ratio))
+            if 0 < bw <= w and 0 < bh <= h:
+                return int(torch.randint(0, h - bh + 1, ())), int(torch.randint(0, w - bw + 1, ())), bh, bw
+        bh, bw = h, w
+        if w / h < 3 / 4:
+            bh = round(w / (3 / 4))
+        elif w / h > 4 / 3:
+            bw = round(h * (4 / 3))
+        return (h - bh) // 2, (w - bw) // 2, bh, bw
+
+
 class LabelledImages(Dataset):
-    """uint8 images (N, C, H, W) at the model's size and their labels, normalised per item."""
+    """uint8 images (N, C, H, W) at the model's size and their labels, normalised per item
+    (after the augmentation, when there is one)."""
 
     def __init__(self, images, labels, preprocessing, augment=None):
         self.images = torch.from_numpy(np.ascontiguousarray(images))
@@ -43,14 +109,15 @@ class LabelledImages(Dataset):
         return len(self.labels)
 
     def __getitem__(self, i):
-        x = (self.images[i].float() / 255.0 - self.mean) / self.std
+        x = self.images[i].float() / 255.0
         if self.augment is not None:
             x = self.augment(x)
-        return x, self.labels[i]
+        return (x - self.mean) / self.std, self.labels[i]
 
 
-def load(path, preprocessing, val_split=0.1, seed=1):
-    """(train, val) LabelledImages for a data source, plus a one-line description of it."""
+def load(path, preprocessing, val_split=0.1, seed=1, augment=None):
+    """(train, val) LabelledImages for a data source, plus a one-line description of it; `augment`
+    (the run's config.train.augment) applies to the training images only."""
     path = os.path.abspath(path)
     if os.path.isdir(path) and os.path.exists(os.path.join(path, 'manifest.json')):
         (train, val), what = _conv_lab_dataset(path), 'Conv Lab dataset'
@@ -64,7 +131,8 @@ def load(path, preprocessing, val_split=0.1, seed=1):
         raise SystemExit(f'--data {path}: not a Conv Lab dataset, IDX files, CIFAR-10 batches or an image folder')
     fitted = [(_fit_all(x, preprocessing), y) for x, y in (train, val)]
     _check_classes(fitted, preprocessing, path)
-    return LabelledImages(*fitted[0], preprocessing), LabelledImages(*fitted[1], preprocessing), f'{what} {path}'
+    train_augment = Augment(augment) if augment and any(augment.get(k) for k in ('crop', 'flip', 'rrc', 'jitter')) else None
+    return LabelledImages(*fitted[0], preprocessing, train_augment), LabelledImages(*fitted[1], preprocessing), f'{what} {path}'
 
 
 def _check_classes(parts, preprocessing, path):

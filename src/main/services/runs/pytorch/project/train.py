@@ -97,7 +97,7 @@ def main():
 
     preprocessing = PROJECT['preprocessing']
     data_path = args.data or os.path.join(HERE, PROJECT['data']['default'])
-    train_set, val_set, described = data.load(data_path, preprocessing, args.val_split, args.seed)
+    train_set, val_set, described = data.load(data_path, preprocessing, args.val_split, args.seed, TRAIN.get('augment'))
     say(f'data: {described}: {len(train_set)} train, {len(val_set)} validation images')
 
     model = build_model()
