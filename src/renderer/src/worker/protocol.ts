@@ -231,15 +231,15 @@ const configSchema = z.strictObject({
   shuffle: z.boolean(),
   earlyStop: positiveInt.optional(),
   labelSmoothing: finite.min(0).lt(1).optional(),
-});
-
-const dataSchema = z
-  .strictObject({
   // The engine's own rules (train/augment.ts), so the worker and the CLI refuse the same specs.
   augment: z.record(z.string(), z.unknown()).superRefine((spec, ctx) => {
     const problem = augmentProblem(spec);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   }).optional(),
+});
+
+const dataSchema = z
+  .strictObject({
     images: z.instanceof(Uint8Array),
     labels: z.instanceof(Uint8Array),
     trainIndices: z.instanceof(Uint32Array),
