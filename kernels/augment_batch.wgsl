@@ -21,6 +21,7 @@
 // Uniforms: count, groupPitch (workgroups along x), channels (≤ 4), height, width, mean0..3,
 //   std0..3. (The reduction runs even without jitter: 8 barriers per image, cheaper than a variant.)
 // Dispatch: one workgroup of 256 per image, image = wid.x + wid.y · groupPitch.
+// Prepended when loaded: common/packed_bytes.wgsl (byteAt).
 
 struct Params {
   count: u32, groupPitch: u32, channels: u32, height: u32, width: u32,
@@ -37,10 +38,6 @@ const P = 9u;
 @group(0) @binding(4) var<storage, read_write> out: array<f32>;
 
 var<workgroup> partial: array<f32, 256>;
-
-fn byteAt(b: u32) -> u32 {
-  return (source[b >> 2u] >> ((b & 3u) * 8u)) & 0xffu;
-}
 
 // Rows (or columns) a, b of the box and b's weight, for output coordinate o of size n.
 struct Taps { a: i32, b: i32, w: f32 }

@@ -13,6 +13,7 @@
 // Uniforms: total (= count·C·L, or count for labels), rowPitch, channels (≤ 4), pixels = H·W,
 //   mean0..3, std0..3 (unused entries 0 / 1).
 // Dispatch: one invocation per element of out, 256 per workgroup, index gid.x + gid.y · rowPitch.
+// Prepended when loaded: common/packed_bytes.wgsl (byteAt).
 
 struct Params {
   total: u32, rowPitch: u32, channels: u32, pixels: u32,
@@ -24,10 +25,6 @@ struct Params {
 @group(0) @binding(1) var<storage, read> source: array<u32>;
 @group(0) @binding(2) var<storage, read> indices: array<u32>;
 @group(0) @binding(3) var<storage, read_write> out: array<f32>;
-
-fn byteAt(b: u32) -> u32 {
-  return (source[b >> 2u] >> ((b & 3u) * 8u)) & 0xffu;
-}
 
 @compute @workgroup_size(256, 1, 1)
 fn images(@builtin(global_invocation_id) gid: vec3u) {

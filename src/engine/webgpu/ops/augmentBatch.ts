@@ -8,6 +8,7 @@ import { checkGatherOptions } from '../../cpu/batch';
 import type { GpuContext } from '../context';
 import type { GpuTensor } from '../gpuTensor';
 import type { KernelSpec } from '../kernelSpec';
+import { PACKED_BYTES } from '../wgslShared';
 import { GATHER_MAX_CHANNELS } from './batch';
 
 const u32 = 'u32' as const;
@@ -24,6 +25,7 @@ export const AUGMENT_BATCH: KernelSpec = {
     ['mean0', f32], ['mean1', f32], ['mean2', f32], ['mean3', f32],
     ['std0', f32], ['std1', f32], ['std2', f32], ['std3', f32],
   ],
+  shared: [PACKED_BYTES],
   workgroupSize: [256, 1, 1],
 };
 

@@ -10,6 +10,7 @@ import { checkGatherOptions } from '../../cpu/batch';
 import type { GpuContext } from '../context';
 import type { GpuTensor } from '../gpuTensor';
 import { type KernelSpec, linearGrid } from '../kernelSpec';
+import { PACKED_BYTES } from '../wgslShared';
 
 const u32 = 'u32' as const;
 const f32 = 'f32' as const;
@@ -24,10 +25,10 @@ const uniforms = [
 ] as const;
 
 export const GATHER_IMAGES: KernelSpec = {
-  name: 'gather_batch_images', source, entryPoint: 'images', storage, uniforms, workgroupSize: [256, 1, 1],
+  name: 'gather_batch_images', source, entryPoint: 'images', storage, uniforms, shared: [PACKED_BYTES], workgroupSize: [256, 1, 1],
 };
 export const GATHER_LABELS: KernelSpec = {
-  name: 'gather_batch_labels', source, entryPoint: 'labels', storage, uniforms, workgroupSize: [256, 1, 1],
+  name: 'gather_batch_labels', source, entryPoint: 'labels', storage, uniforms, shared: [PACKED_BYTES], workgroupSize: [256, 1, 1],
 };
 
 /** The normalisation constants travel as uniforms, four slots each (grey and RGB(A) images). */
