@@ -106,9 +106,9 @@ describe('tuning on the training steps', () => {
 
     // Candidates rotated: each phase of each conv ran on training steps that say so in their
     // notes, and the notes show candidates taking turns. (That every problem measured more than
-    // one candidate is checked on the recorded choices below. On SwiftShader about one run in
-    // four had one problem's notes name a single candidate while its choice holds times for two:
-    // a note is left out when the race is not comparing at the end of the step's recording.)
+    // one candidate is checked on the recorded choices below. On SwiftShader 3 runs in about 12
+    // had one problem's notes name a single candidate while its choice holds times for two; why
+    // is not known yet.)
     const ran = new Map<string, Set<string>>();
     for (const note of tuned.tuning) {
       for (const part of note?.split('; ') ?? []) {
