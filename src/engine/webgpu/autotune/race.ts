@@ -117,11 +117,6 @@ export class CandidateRace {
     return alive.every((i) => this.samples[i]!.length >= this.opts.samples);
   }
 
-  /** Whether anything but candidate 0 has run or may run: the race is on. */
-  get comparing(): boolean {
-    return this.state.some((s, i) => i > 0 && (s === 'running' || this.samples[i]!.length > 0));
-  }
-
   /** Whether candidate i may run now. */
   runnable(i: number): boolean {
     return this.state[i] === 'running';

@@ -137,9 +137,10 @@ export class StepTuner implements StepTuning, KernelPicker {
     const trial = this.current;
     if (!trial) return;
     this.current = null;
-    // Until a problem's other candidates are ready, its step runs what it would anyway.
+    // Every problem this step runs, candidate 0 included before its rivals are ready: those
+    // steps are samples of the race too (often all that candidate 0 gets), so a note that left
+    // them out would show a race of one where the recorded choice has times for two.
     trial.description = [...trial.runs]
-      .filter(([p]) => p.race.comparing)
       .map(([p, r]) => `${label(p)}: ${p.race.names[r.candidate]}`)
       .join('; ');
     if (!this.announced) {
