@@ -53,5 +53,7 @@ const GPU_DEVICE_NODES = ['/dev/dri', '/dev/nvidia0', '/dev/dxg'];
 export async function createNodeContext(options: AcquireOptions = {}): Promise<GpuContext> {
   const { gpu } = await createNodeGpu();
   const { device, adapter } = await acquireDevice(gpu, options);
-  return new GpuContext(device, adapter, gpu);
+  const ctx = new GpuContext(device, adapter, gpu);
+  ctx.busyReadbackWait = true; // Dawn for Node re-arms setImmediate while any map is pending
+  return ctx;
 }

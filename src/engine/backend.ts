@@ -96,6 +96,10 @@ export const AUGMENT_PARAMS = 9;
 
 export interface Backend<B> {
   readonly kind: 'cpu' | 'webgpu';
+  /** Whether waiting for a readback keeps a CPU core busy (Dawn for Node polls the event loop
+   *  while a map is pending; a browser's map costs nothing): only then does the trainer pace
+   *  its readbacks (train/readbackPacer.ts). */
+  readonly busyReadbackWait: boolean;
 
   // Memory. Contents of alloc() are undefined; zeros() are zero.
   upload(data: ArrayLike<number>, label: string): B;

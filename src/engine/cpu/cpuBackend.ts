@@ -31,6 +31,7 @@ import { fillCpu, scaleAddCpu, sumSquaresCpu } from './reduce';
 
 export class CpuBackend implements Backend<Float64Array> {
   readonly kind = 'cpu' as const;
+  readonly busyReadbackWait = false;
 
   upload(data: ArrayLike<number>): Float64Array {
     return Float64Array.from(data);

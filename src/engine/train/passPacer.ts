@@ -7,7 +7,10 @@
 // running, so their time is exact; one that arrived late only says "at most", and the estimate
 // shrinks). The first pass starts from a guess: a training step's device time scaled to the
 // images, times the share of a step the forward pass takes — low on purpose, since waiting too
-// long delays the epoch's end while too short only costs some polling.
+// long delays the epoch's end while too short only costs some polling. The guess is also capped:
+// the step estimate may come from a first step that paid for compiles (a 6.6 s step once made a
+// 2,000-image validation wait 214 s for work done in a few), and polling past a short cap costs
+// far less than sleeping past the end.
 
 /** A map that resolved this soon after it started found the work already done. */
 const ALREADY_DONE_MS = 2;
@@ -15,6 +18,8 @@ const EARLY = 0.05;
 const SHRINK = 0.8;
 /** Forward only, against forward + backward + update: about a third of a step, guessed low. */
 export const FORWARD_SHARE_OF_STEP = 0.3;
+/** The longest the first pass waits on a guess before it starts polling. */
+export const MAX_GUESS_MS = 3000;
 
 export class PassPacer {
   private msPerImage: number | null = null;
@@ -22,7 +27,7 @@ export class PassPacer {
   /** Call as the pass is submitted; `guessMs` is used while nothing is learnt. */
   submitted(images: number, guessMs: number | null): { ready: Promise<void>; done(): void } {
     const submittedAt = performance.now();
-    const expected = this.msPerImage !== null ? this.msPerImage * images : guessMs;
+    const expected = this.msPerImage !== null ? this.msPerImage * images : guessMs === null ? null : Math.min(guessMs, MAX_GUESS_MS);
     let mapStartedAt = submittedAt;
     const ready = (async () => {
       const wait = expected !== null ? (1 - EARLY) * expected : 0;

@@ -11,8 +11,8 @@
 // are already queued, so the device stays busy and only the statistics arrive a little later.
 // Arriving early costs the polling until the step is done. Hence the estimate is learnt from
 // the early arrivals (they show the true latency) and, after each late one, drifts a little
-// earlier to find the edge again. In a browser a pending map costs nothing, and the pacer is
-// merely harmless there.
+// earlier to find the edge again. In a browser a pending map costs nothing, so the trainer does
+// not pace there (Backend.busyReadbackWait).
 
 /** A map that resolved within this long after it was started found the step already done. */
 const ALREADY_DONE_MS = 2;

@@ -88,7 +88,8 @@ export class Trainer<B> {
   private validatedAt = -1;
   private latest = { loss: NaN, accuracy: NaN, imagesPerSecond: 0 };
   private epochTotals = { loss: 0, correct: 0, count: 0 };
-  /** Only a device has results to wait for; the CPU backend's are ready when read. */
+  /** Only where waiting is costly (Dawn for Node): the CPU backend's results are ready when
+   *  read, and a browser's pending map costs nothing, so waiting on a guess there only delays. */
   private readonly pacer: ReadbackPacer | null;
   /** The validation pass's readback, paced like the steps'. */
   private readonly valPacer: PassPacer | null;
@@ -96,8 +97,8 @@ export class Trainer<B> {
   constructor(readonly be: Backend<B>, readonly config: TrainConfig, readonly data: TrainData, readonly options: TrainerOptions = {}) {
     checkModelFitsData(config.spec, data);
     checkAugment(config.augment, data);
-    this.pacer = be.kind === 'webgpu' ? new ReadbackPacer() : null;
-    this.valPacer = be.kind === 'webgpu' ? new PassPacer() : null;
+    this.pacer = be.busyReadbackWait ? new ReadbackPacer() : null;
+    this.valPacer = be.busyReadbackWait ? new PassPacer() : null;
     this.model = new Sequential(config.spec, be, config.seed);
     this.optimizer = new Optimizer(be, this.model.parameters(), config.optimizer);
     be.setScope({ layer: 'data', phase: 'data' });

@@ -37,6 +37,8 @@ export class GpuContext {
   dispatchCount = 0;
   submitCount = 0;
   readbackCount = 0;
+  /** Whether a pending map keeps a CPU core busy (true for Dawn for Node: set by its creator). */
+  busyReadbackWait = false;
 
   private encoder: GPUCommandEncoder | null = null;
   /** While preparePipelines() runs its recorder: the compiles it started. */

@@ -48,6 +48,9 @@ export interface KernelPicker {
 
 export class WebGpuBackend implements Backend<GpuTensor> {
   readonly kind = 'webgpu' as const;
+  get busyReadbackWait(): boolean {
+    return this.ctx.busyReadbackWait;
+  }
   readonly tuner: Autotuner;
   readonly gemmTuning: GemmTuning;
   readonly convChooser: ConvAlgorithmChooser;

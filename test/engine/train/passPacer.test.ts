@@ -2,7 +2,7 @@
 // first pass waits for the guess from the training steps, later ones for what earlier passes
 // took per image; a pass that was already done when its map started only says "at most".
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { PassPacer } from '../../../src/engine/train/passPacer';
+import { MAX_GUESS_MS, PassPacer } from '../../../src/engine/train/passPacer';
 
 async function resolvesBy(p: Promise<void>, ms: number): Promise<boolean> {
   let settled = false;
@@ -45,5 +45,18 @@ describe('PassPacer', () => {
     const second = pacer.submitted(1000, null);
     expect(await resolvesBy(second.ready, 379)).toBe(false); // 0.8 · 500 ms, 5 % early
     expect(await resolvesBy(second.ready, 1)).toBe(true);
+  });
+
+  it('waits on a guess no longer than MAX_GUESS_MS (a cold first step makes a huge guess), but on what it learnt as long as it takes', async () => {
+    const pacer = new PassPacer();
+    // A 6.6 s first step scaled to 2,000 images: a 250 s guess for a pass that takes 4 s.
+    const first = pacer.submitted(2000, 250_000);
+    expect(await resolvesBy(first.ready, 0.95 * MAX_GUESS_MS - 1)).toBe(false);
+    expect(await resolvesBy(first.ready, 2)).toBe(true);
+    await vi.advanceTimersByTimeAsync(4000 - 0.95 * MAX_GUESS_MS - 1);
+    first.done(); // seen running: 2 ms per image
+    const second = pacer.submitted(4000, 250_000);
+    expect(await resolvesBy(second.ready, 0.95 * 8000 - 1)).toBe(false);
+    expect(await resolvesBy(second.ready, 2)).toBe(true);
   });
 });
