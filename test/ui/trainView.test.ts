@@ -27,7 +27,7 @@ afterAll(async () => {
 
 const LINE_CHARTS = ['chart-loss', 'chart-grad-norms', 'chart-kernel-trend', 'chart-throughput'];
 const ALL_CHARTS = [...LINE_CHARTS, 'chart-kernel-times'];
-const EPOCHS = 6;
+const EPOCHS = 30;
 const STEPS_PER_EPOCH = 7;
 
 interface ChartState {
