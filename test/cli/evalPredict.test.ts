@@ -1,48 +1,12 @@
 // `convlab eval` and `convlab predict` as a user runs them (the real CLI, CPU backend so this tier
 // needs no GPU), checked against PyTorch on the exported weights with the preprocessing read only
 // from the file's own `convlab.preprocessing` metadata (test/helpers/torch_reference.py).
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
-import { encode as encodePng } from 'fast-png';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RunStore } from '../../src/main/services/runStore';
-
-const root = join(__dirname, '..', '..');
-const bin = join(root, 'bin', 'convlab.mjs');
-const PYTHON = '/usr/bin/python3';
-const REFERENCE = join(root, 'test', 'helpers', 'torch_reference.py');
-const BUILTIN = join(root, 'data', 'fashion-mnist-mini');
-
-function convlab(home: string, args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [bin, ...args, '--home', home], { cwd: root, encoding: 'utf8', timeout: 240_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-const lastJson = (text: string) => JSON.parse(text.trim().split('\n').pop()!);
-
-function torch(args: string[]): Record<string, unknown> {
-  const r = spawnSync(PYTHON, [REFERENCE, ...args], { encoding: 'utf8', timeout: 240_000 });
-  // .ci/run installs python3-torch: a missing torch is a broken setup there, never a skip.
-  expect(r.status, r.stderr).toBe(0);
-  return JSON.parse(r.stdout);
-}
-
-/** Fashion-MNIST test images first..first+count (of the builtin set's 2,000, none of them trained
- *  on) as 28×28 grey PNGs. */
-function writeTestPngs(dir: string, first: number, count: number): string[] {
-  if (first + count > 2000) throw new Error(`the builtin test set has 2,000 images, not ${first + count}`);
-  const raw = gunzipSync(readFileSync(join(BUILTIN, 't10k-images-idx3-ubyte.gz')));
-  const files: string[] = [];
-  for (let i = first; i < first + count; i++) {
-    const data = raw.subarray(16 + i * 784, 16 + (i + 1) * 784);
-    const path = join(dir, `test-${String(i).padStart(5, '0')}.png`);
-    writeFileSync(path, encodePng({ width: 28, height: 28, channels: 1, depth: 8, data: new Uint8Array(data) }));
-    files.push(path);
-  }
-  return files;
-}
+import { BUILTIN, classesOf, convlab, lastJson, torch, torchAccuracy, writeTestPngs } from '../helpers/evalHarness';
 
 let home: string;
 let runId: string;
@@ -70,9 +34,9 @@ describe('convlab eval', () => {
     const exported = convlab(home, ['runs', 'export', runId, '--format', 'safetensors', '--out', weights]);
     expect(exported.code, exported.stderr).toBe(0);
     expect(exported.stdout).toMatch(/checkpoint best/);
-    const t = torch(['accuracy', weights, join(BUILTIN, 't10k-images-idx3-ubyte.gz'), join(BUILTIN, 't10k-labels-idx1-ubyte.gz'), '0', '2000']);
+    const t = torchAccuracy(weights, 0, 2000);
     expect(t.n).toBe(2000);
-    expect(Math.abs((t.accuracy as number) - e.accuracy)).toBeLessThanOrEqual(0.002);
+    expect(Math.abs(t.accuracy - e.accuracy)).toBeLessThanOrEqual(0.002);
   }, 240_000);
 
   it('stores the report with the run and prints the per-class table and the most confused pairs', async () => {
@@ -132,8 +96,7 @@ describe('convlab predict', () => {
 
     const weights = join(home, 'predict.safetensors');
     expect(convlab(home, ['runs', 'export', runId, '--format', 'safetensors', '--out', weights]).code).toBe(0);
-    const classes = JSON.parse(readFileSync(weights).subarray(8).toString('utf8').slice(0, Number(readFileSync(weights).readBigUInt64LE(0)))).__metadata__;
-    const names = JSON.parse(classes['convlab.preprocessing']).classes as string[];
+    const names = classesOf(weights);
     const t = torch(['argmax', weights, ...pngs]) as { argmax: number[] };
     const agree = t.argmax.filter((c, i) => names[c] === out.predictions[i]!.top[0]!.class).length;
     expect(agree / pngs.length).toBeGreaterThanOrEqual(0.995);
