@@ -38,11 +38,32 @@ describe('convlab sweep', () => {
     const again = convlab(home, ['sweep', '--resume', out.sweep_id, '--backend', 'cpu', '--json']);
     expect(again.code, again.stderr).toBe(0);
     expect((await store.list()).length).toBe(6);
+
+    // The sweep's runs through the run table's query language, as `runs list` gives it.
+    const listed = convlab(home, ['runs', 'list', '--filter', `sweep:${out.sweep_id} and lr < 0.08`, '--sort', 'batch:desc', '--columns', 'lr,batch,status', '--json']);
+    expect(listed.code, listed.stderr).toBe(0);
+    const rows = lastJson(listed.stdout).rows as Array<{ lr: number; batch: number; status: string }>;
+    expect(rows).toHaveLength(4);
+    expect(rows.map((r) => r.batch)).toEqual([64, 64, 32, 32]);
+    expect(rows.every((r) => r.lr < 0.08 && r.status === 'completed')).toBe(true);
+    const table = convlab(home, ['runs', 'list', '--filter', 'batch = 32', '--sort', 'lr', '--columns', 'lr,batch']);
+    expect(table.stdout.trim().split('\n')).toEqual([expect.stringMatching(/^LR\s+BATCH$/), expect.stringMatching(/^0\.020*\s+32$/), expect.stringMatching(/^0\.050*\s+32$/), expect.stringMatching(/^0\.10*\s+32$/)]);
+    const badFilter = convlab(home, ['runs', 'list', '--filter', 'lr <']);
+    expect(badFilter.code).toBe(2);
+    expect(badFilter.stderr.trim().split('\n')).toHaveLength(1);
+    expect(convlab(home, ['runs', 'list', '--columns', 'lr,colour']).stderr).toMatch(/unknown column "colour"/);
+
+    // A sweep id stands for all its runs in `runs compare`, in the sweep's order.
+    const compared = convlab(home, ['runs', 'compare', out.sweep_id, '--json']);
+    expect(compared.code, compared.stderr).toBe(0);
+    const order = out.runs.map((x: { run_id: string }) => x.run_id) as string[];
+    const ids = (lastJson(compared.stdout).runs as Array<{ id: string }>).map((r) => r.id);
+    expect(ids).toEqual(order);
   }, 400_000);
 
-  it('survives a SIGKILL in its third run: --resume finishes the rest, recording no run twice', async () => {
+  it('survives a SIGKILL in the third run of a 6-run grid: --resume finishes it and runs the other three, recording no run twice', async () => {
     const home = tempHome();
-    const child = spawn(process.execPath, [bin, 'sweep', 'lr=0.1,0.05,0.02', '--max-steps', '30', '--batch', '32', '--backend', 'cpu', '--home', home], { cwd: root, stdio: 'ignore' });
+    const child = spawn(process.execPath, [bin, 'sweep', 'lr=0.1,0.05,0.02', 'batch=32,64', '--max-steps', '12', '--backend', 'cpu', '--home', home], { cwd: root, stdio: 'ignore' });
     const store = new RunStore(home);
     const deadline = Date.now() + 300_000;
     let killedIn: string | undefined;
@@ -50,7 +71,7 @@ describe('convlab sweep', () => {
       await new Promise((r) => setTimeout(r, 300));
       const runs = await store.list().catch(() => []);
       const third = runs.find((run) => (run.config as { sweep?: { index: number } }).sweep?.index === 2);
-      if (third && (await store.readMetrics(third.id)).filter((m) => m.kind === 'step').length >= 5) {
+      if (third && (await store.readMetrics(third.id)).filter((m) => m.kind === 'step').length >= 3) {
         killedIn = third.id;
         break;
       }
@@ -64,12 +85,24 @@ describe('convlab sweep', () => {
     const resumed = convlab(home, ['sweep', '--resume', sweepId, '--backend', 'cpu', '--json']);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(lastJson(resumed.stdout)).toMatchObject({ finished: true, remaining: 0 });
+    // One run per parameter set, all completed: the killed one was finished in place and the
+    // three that had not started ran once each.
     const all = await store.list();
-    expect(all).toHaveLength(3); // one run per parameter set: the killed one was finished in place
-    const third = await store.get(killedIn!);
-    expect(third.status).toBe('completed');
+    expect(all).toHaveLength(6);
+    expect(all.every((run) => run.status === 'completed')).toBe(true);
+    const sweptParams = all.map((run) => JSON.stringify((run.config as { sweep: { params: object } }).sweep.params)).sort();
+    expect(new Set(sweptParams).size).toBe(6);
+    // The killed run: every step to the cap, and each step's last record (the one a resume keeps,
+    // docs/formats/run.md) comes after every record of an earlier step.
     const steps = (await store.readMetrics(killedIn!)).filter((m) => m.kind === 'step').map((m) => m.step!);
-    expect(new Set(steps)).toEqual(new Set(Array.from({ length: 30 }, (_, i) => i + 1)));
+    expect(new Set(steps)).toEqual(new Set(Array.from({ length: 12 }, (_, i) => i + 1)));
+    const lastAt = new Map(steps.map((step, i) => [step, i]));
+    for (let step = 2; step <= 12; step++) expect(lastAt.get(step)!).toBeGreaterThan(lastAt.get(step - 1)!);
+    // The other five ran once, from the start: no step recorded twice.
+    for (const run of all.filter((r) => r.id !== killedIn)) {
+      const own = (await store.readMetrics(run.id)).filter((m) => m.kind === 'step').map((m) => m.step!);
+      expect(own).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    }
   }, 400_000);
 
   it('records a diverged run and goes on with the next', async () => {
