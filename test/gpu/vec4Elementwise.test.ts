@@ -56,7 +56,7 @@ describe('relu and leaky_relu on vec4s', () => {
 });
 
 describe('global average pooling backward', () => {
-  it.each([
+  it.skipIf(noGpu).each([
     ['8×8 planes (ResNet head)', globalPoolGeometry([3, 5, 8, 8])],
     ['a 7×5 plane under a 7×6 window, count_include_pad off', pool2dGeometry([2, 3, 7, 5], { kernelSize: [7, 6], stride: 7, padding: 0, ceilMode: true, countIncludePad: false })],
   ])('%s matches the twin', async (_, geometry) => {
@@ -72,7 +72,7 @@ describe('global average pooling backward', () => {
 });
 
 describe('scaleAdd on vec4s and f32s', () => {
-  it.each([[1200], [1201]])('n = %i: the first n elements, as the twin', async (count) => {
+  it.skipIf(noGpu).each([[1200], [1201]])('n = %i: the first n elements, as the twin', async (count) => {
     requireGpu(gpu);
     const a = randomArray(count + 5, 74), b = randomArray(count + 5, 75);
     const want = Float64Array.from(b);
