@@ -40,6 +40,8 @@ function python(args: string[], cwd = root, extra: string[] = []): { code: numbe
 const stepLosses = async (home: string, id: string) => (await new RunStore(home).readMetrics(id)).filter((r) => r.kind === 'step').map((r) => r.loss as number);
 
 let home: string;
+/** The run the exported project's train.py wrote in one process (the fidelity test). */
+let oneProcessRun: string | undefined;
 beforeAll(() => {
   home = mkdtempSync(join(tmpdir(), 'convlab-pytorch-'));
 });
@@ -99,6 +101,7 @@ describe('the exported PyTorch project', () => {
     const trained = python(['train.py', '--init', weights, '--no-shuffle', '--max-steps', '20', '--home', home], dir);
     expect(trained.code, trained.stderr).toBe(0);
     const torchRun = /run (\d{8}-\d{6}-[a-z0-9]{6}) in /.exec(trained.stdout)![1]!;
+    oneProcessRun = torchRun;
     const [ours, theirs] = [await stepLosses(home, runId), await stepLosses(home, torchRun)];
     expect(theirs).toHaveLength(20);
     ours.forEach((l, i) => expect(Math.abs(l - theirs[i]!) / l, `step ${i + 1}: Conv Lab ${l}, PyTorch ${theirs[i]}`).toBeLessThan(1e-3));
@@ -120,9 +123,21 @@ describe('the exported PyTorch project', () => {
     // 10,000 images, 64 per process per step, 2 processes: 79 steps.
     expect((await stepLosses(home, ddp)).length).toBe(79);
     const original = (await new RunStore(home).list()).find((run) => run.config && (run.config as { backend?: string }).backend === 'cpu' && run.id !== ddp)!;
-    const compared = convlab(home, ['runs', 'compare', original.id, ddp, '--json']);
+    // Both PyTorch runs, the one-process one and this one, beside the original.
+    expect(oneProcessRun, 'the one-process test wrote its run').toBeDefined();
+    const compared = convlab(home, ['runs', 'compare', original.id, oneProcessRun!, ddp, '--json']);
     expect(compared.code, compared.stderr).toBe(0);
-    expect(lastJson(compared.stdout).runs.map((x: { id: string }) => x.id)).toEqual([original.id, ddp]);
+    expect(lastJson(compared.stdout).runs.map((x: { id: string }) => x.id)).toEqual([original.id, oneProcessRun, ddp]);
+    // A run PyTorch wrote is a run like any other: listed, and evaluated from its best checkpoint.
+    const listed = convlab(home, ['runs', 'list', '--filter', 'backend = pytorch', '--json']);
+    expect(lastJson(listed.stdout).runs.map((x: { id: string }) => x.id).sort()).toEqual([oneProcessRun, ddp].sort());
+    const evaluated = convlab(home, ['eval', ddp, '--backend', 'cpu', '--json']);
+    expect(evaluated.code, evaluated.stderr).toBe(0);
+    const e = lastJson(evaluated.stdout);
+    expect(e).toMatchObject({ run_id: ddp, checkpoint: 'best', n: 2000 });
+    expect((e.confusion as number[][]).flat().reduce((a, b) => a + b, 0)).toBe(2000);
+    // One epoch of 10,000 images learns Fashion-MNIST well past chance (10 %).
+    expect(e.accuracy).toBeGreaterThan(0.5);
   }, 600_000);
 
   it('gives convlab predict\'s logits with model.py and weights.safetensors', () => {
