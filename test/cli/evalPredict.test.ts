@@ -1,7 +1,7 @@
 // `convlab eval` and `convlab predict` as a user runs them (the real CLI, CPU backend so this tier
 // needs no GPU), checked against PyTorch on the exported weights with the preprocessing read only
 // from the file's own `convlab.preprocessing` metadata (test/helpers/torch_reference.py).
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -49,7 +49,7 @@ describe('convlab eval', () => {
     expect(stored.map((s) => s.name)).toContain('builtin-fashion-mnist-mini.validation.best');
   }, 240_000);
 
-  it('evaluates on image files with the same classes, by name, and refuses other classes, damaged and missing input with one line', () => {
+  it('evaluates on image files with the same classes, by name, and refuses other classes, missing classes, an unknown checkpoint or run with one line', () => {
     const folder = join(home, 'by-class');
     // Two classes only: the rest are missing, which is a clear message…
     for (const cls of ['Trouser', 'Bag']) mkdirSync(join(folder, cls), { recursive: true });
@@ -65,6 +65,36 @@ describe('convlab eval', () => {
     expect(convlab(home, ['eval', runId, '--checkpoint', 'last-optimizer']).stderr).toMatch(/optimizer-state checkpoint, not weights/);
     expect(convlab(home, ['eval', '20990101-000000-abcdef']).code).toBe(1);
     expect(convlab(home, ['eval']).code).toBe(2);
+  }, 240_000);
+
+  it('refuses a checkpoint that does not fit the model, a run without checkpoints and a folder without a readable image, with one line', () => {
+    const own = mkdtempSync(join(tmpdir(), 'convlab-evalbad-'));
+    const train = (args: string[]) => lastJson(convlab(own, ['train', '--backend', 'cpu', '--max-steps', '1', ...args, '--json']).stdout).run_id as string;
+    const reference = train([]);
+    const small = train(['--model', 'conv(4,3,p=1) relu maxpool(2) flatten linear(10)']);
+    const checkpoints = (id: string) => join(own, 'runs', id, 'checkpoints');
+    // Another model's weights under the reference run's best checkpoint.
+    copyFileSync(join(checkpoints(small), 'best.safetensors'), join(checkpoints(reference), 'best.safetensors'));
+    const misfit = convlab(own, ['eval', reference, '--backend', 'cpu']);
+    expect(misfit.code).toBe(1);
+    expect(misfit.stderr.trim()).toMatch(/^convlab eval: checkpoint 'best' does not fit the run's model: checkpoint tensor "0\.weight" has shape \[4, 1, 3, 3\] but the model needs \[8, 1, 3, 3\]$/);
+    // A run whose checkpoints are gone.
+    for (const f of readdirSync(checkpoints(small))) rmSync(join(checkpoints(small), f));
+    const png = writeTestPngs(own, 0, 1)[0]!;
+    for (const command of [['eval', small], ['predict', small, png]]) {
+      const r = convlab(own, [...command, '--backend', 'cpu']);
+      expect(r.code, command[0]).toBe(1);
+      expect(r.stderr.trim()).toMatch(new RegExp(`^convlab ${command[0]}: Run ${small} has no checkpoints`));
+    }
+    // Class folders whose only image is cut short: nothing to evaluate, and why.
+    copyFileSync(join(checkpoints(reference), 'last.safetensors'), join(checkpoints(reference), 'best.safetensors'));
+    const damaged = join(own, 'damaged');
+    mkdirSync(join(damaged, 'Trouser'), { recursive: true });
+    writeFileSync(join(damaged, 'Trouser', 'cut.png'), readFileSync(png).subarray(0, 60));
+    const r = convlab(own, ['eval', reference, '--backend', 'cpu', '--data', damaged]);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toMatch(/holds no readable images in class subfolders \(1 skipped, e\.g\. Trouser\/cut\.png: /);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
   }, 240_000);
 
   it('evaluates a test set from IDX files, matching labels by index and saying so', () => {
