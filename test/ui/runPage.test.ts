@@ -6,6 +6,7 @@
 // input and from a drop; a file that is not an image is one message; an export downloads.
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { unzipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CpuBackend } from '../../src/engine/cpu/cpuBackend';
 import { loadModel, predict } from '../../src/engine/eval/evaluate';
@@ -166,7 +167,7 @@ describe('run page', () => {
     await page.waitForFunction(() => /^cut\.png cannot be used: /.test(document.querySelector('[data-testid="predict-error"]')?.textContent ?? ''));
   });
 
-  it('downloads exports through the browser: any checkpoint as safetensors with its preprocessing, and the metrics table', async () => {
+  it('downloads exports through the browser: any checkpoint as safetensors with its preprocessing, the metrics table and the PyTorch project', async () => {
     const { page, home, screenshot } = lab();
     const before = (await readdir(home, { recursive: true })).map(String).sort();
     await page.getByTestId('export-format-safetensors').check();
@@ -186,6 +187,15 @@ describe('run page', () => {
     expect(csv.suggestedFilename()).toBe('tiny_bands.metrics.csv');
     const header = (await readFile((await csv.path())!, 'utf8')).split('\r\n')[0]!.split(',');
     for (const column of ['kind', 'step', 'loss', 'lr', 'valLoss', 'valAccuracy']) expect(header).toContain(column);
+
+    // The PyTorch project: what to run with it, and a zip that holds it.
+    await page.getByTestId('export-format-pytorch').check();
+    expect(await page.getByTestId('export-pytorch-help').innerText()).toMatch(/torchrun --nproc_per_node=2 train\.py/);
+    const [project] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-download').click()]);
+    expect(project.suggestedFilename()).toBe('tiny_bands-pytorch.zip');
+    const names = Object.keys(unzipSync(new Uint8Array(await readFile((await project.path())!))));
+    for (const f of ['model.py', 'train.py', 'data.py', 'weights.safetensors', 'README.md']) expect(names).toContain(`tiny_bands-pytorch/${f}`);
+    await screenshot('run-export-pytorch');
     expect((await readdir(home, { recursive: true })).map(String).sort(), 'nothing written on the server').toEqual(before);
     await screenshot('run-export');
   });
