@@ -24,6 +24,7 @@ import { useDatasetsStore } from './datasets';
 import { useModelStore } from './model';
 import { useRunsStore } from './runs';
 import { useTrainingStore } from './training';
+import { confirmLeavingWhile, rememberedId } from './pageSession';
 
 export type SweepStatus = 'idle' | 'queuing' | 'running' | 'stopping' | 'finished' | 'stopped' | 'failed' | 'interrupted';
 
@@ -70,6 +71,7 @@ export const useSweepsStore = defineStore('sweeps', () => {
   let restored = false;
 
   const active = computed(() => ACTIVE.includes(status.value));
+  const activeId = rememberedId(ACTIVE_SWEEP_KEY);
   const done = computed(() => countDone(slots.value));
   const total = computed(() => slots.value.length);
   const remaining = computed(() => total.value - done.value);
@@ -129,7 +131,7 @@ export const useSweepsStore = defineStore('sweeps', () => {
     unlisten?.();
     unlisten = gpuWorker.listen(onMessage);
     status.value = 'running';
-    remember(record.id);
+    activeId.remember(record.id);
     startTicking();
     gpuWorker.send(message);
   }
@@ -199,7 +201,7 @@ export const useSweepsStore = defineStore('sweeps', () => {
   function end(final: SweepStatus): void {
     status.value = final;
     current.value = null;
-    forget();
+    activeId.forget();
     stopListening();
     stopTicking();
     void refreshList();
@@ -237,7 +239,7 @@ export const useSweepsStore = defineStore('sweeps', () => {
   async function restoreAfterReload(): Promise<void> {
     if (restored) return;
     restored = true;
-    const id = typeof sessionStorage !== 'undefined' ? sessionStorage.getItem(ACTIVE_SWEEP_KEY) : null;
+    const id = activeId.read();
     if (!id || active.value) return;
     try {
       const record = await lab.sweeps.get(id);
@@ -247,25 +249,12 @@ export const useSweepsStore = defineStore('sweeps', () => {
     } catch {
       // the sweep is gone (deleted by hand): nothing to offer
     } finally {
-      forget();
+      activeId.forget();
     }
   }
 
-  function remember(id: string): void {
-    if (typeof sessionStorage !== 'undefined') sessionStorage.setItem(ACTIVE_SWEEP_KEY, id);
-  }
-  function forget(): void {
-    if (typeof sessionStorage !== 'undefined') sessionStorage.removeItem(ACTIVE_SWEEP_KEY);
-  }
-
   // Leaving or reloading interrupts the current run (what it saved is kept): ask first.
-  if (typeof window !== 'undefined') {
-    window.addEventListener('beforeunload', (event) => {
-      if (!active.value) return;
-      event.preventDefault();
-      event.returnValue = '';
-    });
-  }
+  confirmLeavingWhile(active);
 
   return {
     formOpen, form, name, draft, sweep, slots, status, error, current, finishedSeconds, list, listError, active, done, total, remaining, eta,

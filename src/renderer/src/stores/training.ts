@@ -35,6 +35,7 @@ import { trainDataOf } from '../worker/trainData';
 import { gpuWorker } from '../worker/workerClient';
 import { useDatasetsStore } from './datasets';
 import { useModelStore } from './model';
+import { confirmLeavingWhile, rememberedId } from './pageSession';
 
 export type TrainStatus = 'idle' | 'loading' | 'tuning' | 'running' | 'paused' | 'stopping' | 'evaluating' | 'completed' | 'stopped' | 'diverged' | 'failed' | 'interrupted';
 
@@ -106,6 +107,7 @@ export const useTrainingStore = defineStore('training', () => {
   let sessionStartWall: number | null = null;
 
   const active = computed(() => ACTIVE.includes(status.value));
+  const activeId = rememberedId(ACTIVE_RUN_KEY);
 
   /** The best validation so far: the run's summary, or what this page saw when that is better
    *  (a resumed run beating its stored best before the summary says so). */
@@ -253,7 +255,7 @@ export const useTrainingStore = defineStore('training', () => {
         }
         totalSteps.value = m.totalSteps;
         step.value = m.startStep;
-        remember(m.runId);
+        activeId.remember(m.runId);
         return;
       case 'state':
         status.value = m.state;
@@ -318,7 +320,7 @@ export const useTrainingStore = defineStore('training', () => {
   function end(final: TrainStatus): void {
     resumedRecords = null;
     status.value = final;
-    forget();
+    activeId.forget();
     stopListening();
     redrawSoon();
   }
@@ -367,7 +369,7 @@ export const useTrainingStore = defineStore('training', () => {
 
   /** The run this page was training when it was reloaded, with its curves. */
   async function restoreAfterReload(): Promise<void> {
-    const id = typeof sessionStorage !== 'undefined' ? sessionStorage.getItem(ACTIVE_RUN_KEY) : null;
+    const id = activeId.read();
     if (!id || active.value) return;
     try {
       // The host marks the run interrupted as soon as the old page's connection is gone; a moment
@@ -384,7 +386,7 @@ export const useTrainingStore = defineStore('training', () => {
     } catch {
       // The run was deleted meanwhile: nothing to show.
     } finally {
-      forget();
+      activeId.forget();
     }
   }
 
@@ -411,21 +413,8 @@ export const useTrainingStore = defineStore('training', () => {
     }
   }
 
-  function remember(id: string): void {
-    if (typeof sessionStorage !== 'undefined') sessionStorage.setItem(ACTIVE_RUN_KEY, id);
-  }
-  function forget(): void {
-    if (typeof sessionStorage !== 'undefined') sessionStorage.removeItem(ACTIVE_RUN_KEY);
-  }
-
   // Leaving or reloading the page interrupts the run (the host keeps what was saved): ask first.
-  if (typeof window !== 'undefined') {
-    window.addEventListener('beforeunload', (event) => {
-      if (!active.value) return;
-      event.preventDefault();
-      event.returnValue = '';
-    });
-  }
+  confirmLeavingWhile(active);
 
   return {
     params, status, error, kernels, adapter, runId, interruptedRun, totalSteps, stepsPerEpoch, step, epoch, seconds, imagesPerSecond, timing, tuningNote,
