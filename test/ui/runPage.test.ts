@@ -199,4 +199,11 @@ describe('run page', () => {
     expect((await readdir(home, { recursive: true })).map(String).sort(), 'nothing written on the server').toEqual(before);
     await screenshot('run-export');
   });
+
+  it('opens the run at its checkpoint on the Inspect page', async () => {
+    const { page } = lab();
+    await page.getByTestId('run-page-inspect').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="inspect-layers"]')?.getAttribute('data-image')?.startsWith('image 0 of '), undefined, { timeout: GPU_TIMEOUT });
+    expect(await page.getByTestId('inspect-run').inputValue()).toBe(runId);
+  });
 });
