@@ -133,7 +133,10 @@ export async function benchModel(ctx: GpuContext, store: AutotuneStore, m: Bench
     const warmup = 8;
     const control = new TrainControl();
     const marks: Array<{ time: number; gpuMs: number }> = [];
-    const t = trainer(be, m, batch, syntheticData(m.input, 2 * batch), warmup + steps, {
+    // One epoch holds every step: an epoch's end waits for its last step's results before the
+    // validation pass, so with a two-batch dataset every other step would wait for the GPU to
+    // drain — a cost of epoch ends, not of steps (the peers' loops have no epochs).
+    const t = trainer(be, m, batch, syntheticData(m.input, (warmup + steps) * batch), warmup + steps, {
       control, onStep: (s) => marks.push({ time: performance.now(), gpuMs: s.kernelTimes ? Object.values(s.kernelTimes).reduce((a, b) => a + b, 0) : NaN }),
     });
     await t.run();
